@@ -1,0 +1,51 @@
+"""Personas used across the suite; each line says how the persona relates to the cases.
+
+- Pia is procesondersteuner of the bureau: she registers referrals and sees all of them.
+- Bram is procesregisseur of the bureau: he works on referrals in triage, so he sees them too.
+- Mirjam is the manager: she sees figures, not the referral list.
+- Petra is a police officer (partner professional): she takes part in no case, so she sees none.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.factories import UserFactory
+from zvhd.accounts.models import Role, User
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings) -> None:  # type: ignore[no-untyped-def]
+    """Hashing a password properly takes a second; tests create many accounts."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def pia(db: None) -> User:
+    return UserFactory(username="pia", first_name="Pia", last_name="de Vries", role=Role.SUPPORT_OFFICER)
+
+
+@pytest.fixture
+def bram(db: None) -> User:
+    return UserFactory(username="bram", first_name="Bram", last_name="Smit", role=Role.COORDINATOR)
+
+
+@pytest.fixture
+def mirjam(db: None) -> User:
+    return UserFactory(username="mirjam", first_name="Mirjam", last_name="Bos", role=Role.MANAGER)
+
+
+@pytest.fixture
+def petra(db: None) -> User:
+    return UserFactory(username="petra", first_name="Petra", last_name="Mulder", partner_professional=True)
+
+
+@pytest.fixture
+def client_for(client):  # type: ignore[no-untyped-def]
+    """`client_for(user)`: the test client logged in as `user`."""
+
+    def login(user: User):  # type: ignore[no-untyped-def]
+        client.force_login(user)
+        return client
+
+    return login
