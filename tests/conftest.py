@@ -9,15 +9,32 @@
 from __future__ import annotations
 
 import pytest
+from django.apps import apps
+from django.conf import settings
 
 from tests.factories import UserFactory
 from zvhd.accounts.models import Role, User
+from zvhd.reference.loading import load_reference_data, read_reference_file
+from zvhd.reference.models import Municipality
 
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings) -> None:  # type: ignore[no-untyped-def]
     """Hashing a password properly takes a second; tests create many accounts."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def reference_data(db: None) -> None:
+    """The house's reference data, as the migration loads it.
+
+    Transactional tests (browser tests) empty every table when they end; the next one reloads it.
+    """
+    if not Municipality.objects.exists():
+        load_reference_data(
+            get_model=lambda name: apps.get_model("reference", name),
+            data=read_reference_file(settings.ZVHD_REFERENCE_DATA),
+        )
 
 
 @pytest.fixture

@@ -24,20 +24,17 @@ def _code_field(model: type, **kwargs: Any) -> serializers.SlugRelatedField:
     return serializers.SlugRelatedField(slug_field="code", queryset=model.objects.active(), **kwargs)
 
 
-def nest_errors(errors: dict[str, list[str]], subject_count: int = 0) -> dict[str, Any]:
-    """Turn service error keys ("subjects.1.bsn") into DRF's nested shape."""
+def nest_errors(errors: dict[str, list[str]]) -> dict[str, Any]:
+    """Turn service error keys ("subjects.1.bsn") into DRF's nested shape ({"subjects": {1: {"bsn": …}}})."""
     nested: dict[str, Any] = {}
-    subject_errors: list[dict[str, list[str]]] = [{} for _ in range(subject_count)]
     for key, messages in errors.items():
         parts = key.split(".")
-        if len(parts) == 3 and parts[0] == "subjects" and int(parts[1]) < subject_count:
-            subject_errors[int(parts[1])][parts[2]] = list(messages)
+        if len(parts) == 3 and parts[0] == "subjects":
+            nested.setdefault("subjects", {}).setdefault(int(parts[1]), {})[parts[2]] = list(messages)
         elif key == "subjects":
             nested["subjects_errors"] = list(messages)
         else:
             nested[key] = list(messages)
-    if any(subject_errors):
-        nested["subjects"] = subject_errors
     return nested
 
 
@@ -80,7 +77,7 @@ class ReferralWriteSerializer(serializers.Serializer):
         referral = ReferralData(**{key: value for key, value in attrs.items() if key != "subjects"})
         errors = referral_data_errors(referral) | subjects_data_errors(subjects)
         if errors:
-            raise serializers.ValidationError(nest_errors(errors, len(subjects)))
+            raise serializers.ValidationError(nest_errors(errors))
         attrs["referral_data"] = referral
         attrs["subject_data"] = subjects
         return attrs

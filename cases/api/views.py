@@ -70,16 +70,15 @@ class ReferralListCreateView(LoggedListMixin, generics.ListCreateAPIView):
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = ReferralWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        subjects = serializer.validated_data["subject_data"]
         try:
             case = services.referral_register(
                 by=request.user,
                 referral=serializer.validated_data["referral_data"],
-                subjects=subjects,
+                subjects=serializer.validated_data["subject_data"],
                 origin=client_ip(request),
             )
         except DjangoValidationError as error:
-            raise ValidationError(nest_errors(error.message_dict, len(subjects))) from error
+            raise ValidationError(nest_errors(error.message_dict)) from error
         case = selectors.case_detail(user=request.user, pk=case.pk)
         return Response(CaseDetailSerializer(case).data, status=status.HTTP_201_CREATED)
 

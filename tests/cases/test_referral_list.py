@@ -150,20 +150,23 @@ def bulk_referrals(count: int, registrar) -> None:  # type: ignore[no-untyped-de
 
 
 def list_queries(client, query: dict[str, str]) -> int:  # type: ignore[no-untyped-def]
+    client.get(URL, query)  # warm-up: the house name is cached after the first page
     with CaptureQueriesContext(connection) as queries:
         assert client.get(URL, query).status_code == 200
     return len(queries)
 
 
 @pytest.mark.parametrize("query", [{}, {"search": "persoon", "status": "registered"}])
-def test_the_list_uses_the_same_number_of_queries_for_20_and_2000_referrals(client_for, pia, query) -> None:
+def test_the_list_uses_the_same_number_of_queries_for_20_and_2000_referrals(
+    client_for, pia, query, django_assert_num_queries
+) -> None:
     client = client_for(pia)
     bulk_referrals(20, pia)
     with_20 = list_queries(client, query)
     bulk_referrals(1980, pia)
-    with_2000 = list_queries(client, query)
     assert Case.objects.count() == 2000
-    assert with_20 == with_2000
+    with django_assert_num_queries(with_20):
+        assert client.get(URL, query).status_code == 200
 
 
 def test_the_list_pages_by_25(client_for, pia) -> None:

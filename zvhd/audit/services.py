@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.http import HttpRequest
 
 from zvhd.accounts.models import User
@@ -11,10 +12,14 @@ from zvhd.audit.models import AuditEvent, AuditSubject, LegalBasis
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    """The origin address; behind the proxy of docker-compose the first X-Forwarded-For hop."""
+    """The origin address for the log.
+
+    Behind the reverse proxy (ZVHD_BEHIND_PROXY) it is the address the proxy appended last to
+    X-Forwarded-For; anything earlier in that header came from the client and may be forged.
+    """
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded:
-        return forwarded.split(",")[0].strip() or None
+    if settings.BEHIND_PROXY and forwarded:
+        return forwarded.split(",")[-1].strip() or None
     return request.META.get("REMOTE_ADDR") or None
 
 
