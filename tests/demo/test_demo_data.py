@@ -1,0 +1,441 @@
+"""`manage.py demo_data`: the demo case file reproduces the published 2023 figures row by row.
+
+The data set is generated once for the module (seed and day fixed) and removed afterwards; tests that
+change the database run inside their own transaction. The published figures are written out here on
+purpose, independently of the profile they are generated from. The definitions are those of
+docs/demo-data.md: a referral counts in the year it was received; a coordination case is active in a
+year when [date received, date closed] overlaps it; the municipality is that of the main subject.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+from collections import Counter
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
+from io import StringIO
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db.models import Q, QuerySet
+from django.test import override_settings
+from django.utils import timezone
+from pytest_django import DjangoDbBlocker
+
+from cases.models import Case, CaseEvent, CaseNumberCounter, Person, Referral, Subject
+from cases.services import ReferralData, SubjectData, referral_register
+from cases.validators import bsn_is_valid
+from cases.workflow import CaseStatus
+from demo.generator import DEMO_PASSWORD, ProfileError, demo_data_create, profile_errors, profile_load
+from tests.factories import main_topic, municipality, partner
+from zvhd.accounts.models import Role, User
+from zvhd.reference.loading import load_reference_data, read_reference_file
+from zvhd.reference.models import Municipality
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_data")]
+
+SEED = 2023
+TODAY = date(2026, 11, 23)
+COORDINATION = Case.Kind.COORDINATION
+ADVICE = Case.Kind.EXTENDED_ADVICE
+
+# Referrals received in 2023 per partner: total, taken up as coordination, as extended advice.
+# The report prints 68 as the advice total; its rows add up to 63, which is what we reproduce.
+PARTNERS_2023 = {
+    "andere-zvh": (11, 3, 8),
+    "cosis": (2, 0, 2),
+    "dji": (0, 0, 0),
+    "gemeente-veiligheid": (32, 13, 19),
+    "gemeente-sociaal-domein": (6, 6, 0),
+    "de-toegang": (0, 0, 0),
+    "ggd-oggz": (10, 1, 9),
+    "ggz-drenthe": (6, 3, 3),
+    "jb-noord-jb": (2, 1, 1),
+    "jb-noord-jr": (0, 0, 0),
+    "ldh-welzijn": (1, 0, 1),
+    "ldh-reclassering": (1, 1, 0),
+    "mee-drenthe": (1, 0, 1),
+    "menso": (0, 0, 0),
+    "om": (2, 2, 0),
+    "politie": (30, 21, 9),
+    "rvdk": (1, 1, 0),
+    "reclassering-nederland": (8, 6, 2),
+    "sociaal-teams": (2, 1, 1),
+    "halt": (0, 0, 0),
+    "veilig-thuis": (8, 2, 6),
+    "vnn-verslavingszorg": (0, 0, 0),
+    "vnn-reclassering": (5, 4, 1),
+    "werkplein-drentsche-aa": (0, 0, 0),
+    "ws-jb": (0, 0, 0),
+    "ws-jr": (0, 0, 0),
+    "zsm": (0, 0, 0),
+}
+
+# Per municipality of the main subject: coordination active, coordination inflow, extended advice,
+# coordination closed. The table prints 52 as the closed total; its rows add up to 54, the number of
+# the report's overview, and that is what we reproduce.
+MUNICIPALITIES_2023 = {
+    "aa-en-hunze": (9, 4, 2, 3),
+    "assen": (26, 11, 19, 9),
+    "borger-odoorn": (9, 5, 3, 2),
+    "coevorden": (11, 7, 1, 5),
+    "emmen": (38, 21, 15, 22),
+    "hoogeveen": (13, 6, 11, 4),
+    "meppel": (8, 4, 3, 2),
+    "midden-drenthe": (4, 0, 4, 4),
+    "noordenveld": (1, 1, 1, 0),
+    "tynaarlo": (8, 5, 3, 2),
+    "westerveld": (0, 0, 1, 0),
+    "de-wolden": (2, 1, 0, 1),
+}
+
+# Age of the main subject on the date received: up to 17, 18-23, 24-40, 41-65, 66 and older, unknown.
+AGES = {
+    2023: (7, 15, 60, 32, 1, 13),
+    2022: (5, 8, 56, 23, 0, 7),
+    2021: (7, 10, 39, 28, 1, 1),
+}
+
+
+def _demo_data_remove() -> None:
+    Case.objects.all().delete()
+    Person.objects.all().delete()
+    CaseNumberCounter.objects.all().delete()
+    User.objects.filter(username__in=[row["username"] for row in profile_load()["accounts"]]).delete()
+
+
+def _generate() -> str:
+    out = StringIO()
+    call_command("demo_data", f"--seed={SEED}", f"--today={TODAY:%Y-%m-%d}", stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def demo_data(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[str]:
+    """The demo data set, committed for the whole module and removed at its end.
+
+    Browser tests empty every table when they end, so the reference data is reloaded if it is gone.
+    """
+    with django_db_blocker.unblock():
+        if not Municipality.objects.exists():
+            load_reference_data(
+                get_model=lambda name: apps.get_model("reference", name),
+                data=read_reference_file(settings.ZVHD_REFERENCE_DATA),
+            )
+        with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+            output = _generate()
+        try:
+            yield output
+        finally:
+            _demo_data_remove()
+
+
+def _local_midnight(day: date) -> datetime:
+    return datetime.combine(day, datetime.min.time(), tzinfo=timezone.get_default_timezone())
+
+
+def coordination_active_in(year: int) -> QuerySet[Case]:
+    """Coordination cases whose interval [date received, date closed] overlaps `year`."""
+    still_open = Q(closed_at__isnull=True) | Q(closed_at__gte=_local_midnight(date(year, 1, 1)))
+    return Case.objects.filter(still_open, kind=COORDINATION, referral__received_on__lte=date(year, 12, 31))
+
+
+def coordination_inflow_in(year: int) -> QuerySet[Case]:
+    return Case.objects.filter(kind=COORDINATION, referral__received_on__year=year)
+
+
+def coordination_closed_in(year: int) -> QuerySet[Case]:
+    return Case.objects.filter(kind=COORDINATION, closed_at__year=year)
+
+
+def per_municipality(cases: QuerySet[Case]) -> Counter[str]:
+    return Counter(
+        Subject.objects.filter(case__in=cases, is_primary=True).values_list("municipality__code", flat=True)
+    )
+
+
+def age_bucket(age: int | None) -> int:
+    """The index in AGES: 0 for up to 17 ... 4 for 66 and older, 5 for unknown."""
+    if age is None:
+        return 5
+    return sum(age > upper for upper in (17, 23, 40, 65))
+
+
+def digest() -> str:
+    """Case numbers, dates, statuses and every subject's name and date of birth, in one hash."""
+    lines = [
+        f"{n}|{received}|{status}|{closed}|{coordinator}"
+        for n, received, status, closed, coordinator in Case.objects.order_by("number").values_list(
+            "number", "referral__received_on", "status", "closed_at", "coordinator__username"
+        )
+    ]
+    lines += [
+        f"{s.case.number}|{s.person.full_name}|{s.person.date_of_birth}|{s.person.bsn}|{s.relation}"
+        for s in Subject.objects.select_related("case", "person").order_by("case__number", "id")
+    ]
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+
+
+# --- The published 2023 tables -------------------------------------------------------------------
+
+
+def test_2023_referrals_per_partner_match_the_published_rows() -> None:
+    received = Referral.objects.filter(received_on__year=2023)
+    rows = {code: [0, 0, 0] for code in PARTNERS_2023}
+    for code, kind in received.values_list("referrer_partner__code", "case__kind"):
+        rows[code][0] += 1
+        rows[code][1 if kind == COORDINATION else 2] += 1
+    assert {code: tuple(row) for code, row in rows.items()} == PARTNERS_2023
+    assert received.count() == 128
+    assert received.filter(case__kind=COORDINATION).count() == 65
+    assert received.filter(case__kind=ADVICE).count() == 63
+
+
+def test_2023_figures_per_municipality_match_the_published_rows() -> None:
+    active = per_municipality(coordination_active_in(2023))
+    inflow = per_municipality(coordination_inflow_in(2023))
+    advice = per_municipality(Case.objects.filter(kind=ADVICE, referral__received_on__year=2023))
+    closed = per_municipality(coordination_closed_in(2023))
+    rows = {code: (active[code], inflow[code], advice[code], closed[code]) for code in MUNICIPALITIES_2023}
+    assert rows == MUNICIPALITIES_2023
+    assert (active.total(), inflow.total(), advice.total(), closed.total()) == (129, 65, 63, 54)
+
+
+@pytest.mark.parametrize(
+    ("year", "new", "active", "closed"),
+    [
+        (2023, 65, 129, 54),
+        (2022, 58, 99, 35),
+        # The report says 38 closed in 2021; 77 active - closed + 58 new must be the 99 active of 2022.
+        (2021, 38, 77, 36),
+    ],
+)
+def test_the_coordination_overview_matches_the_report(year: int, new: int, active: int, closed: int) -> None:
+    assert coordination_inflow_in(year).count() == new
+    assert coordination_active_in(year).count() == active
+    assert coordination_closed_in(year).count() == closed
+
+
+@pytest.mark.parametrize(("year", "coordination", "advice"), [(2023, 65, 63), (2022, 58, 41), (2021, 38, 48)])
+def test_every_referral_of_the_published_years_became_coordination_or_extended_advice(
+    year: int, coordination: int, advice: int
+) -> None:
+    received = Referral.objects.filter(received_on__year=year)
+    assert received.count() == coordination + advice
+    assert received.filter(case__kind=COORDINATION).count() == coordination
+    assert received.filter(case__kind=ADVICE).count() == advice
+
+
+def test_coordination_cases_active_in_2021_but_older_come_from_referrals_of_2019_and_2020() -> None:
+    older = coordination_active_in(2021).filter(referral__received_on__lt=date(2021, 1, 1))
+    assert older.count() == 77 - 38
+    assert set(older.values_list("referral__received_on__year", flat=True)) == {2019, 2020}
+
+
+@pytest.mark.parametrize("year", sorted(AGES))
+def test_age_of_the_main_subject_on_the_date_received_matches_the_published_buckets(year: int) -> None:
+    buckets = [0] * 6
+    primaries = Subject.objects.filter(is_primary=True, case__referral__received_on__year=year)
+    for subject in primaries.select_related("person", "case__referral"):
+        buckets[age_bucket(subject.person.age_on(subject.case.referral.received_on))] += 1
+    assert tuple(buckets) == AGES[year]
+
+
+# --- The 2023 coordination inflow in detail ------------------------------------------------------
+
+
+def test_2023_coordination_main_topics_follow_the_published_shares_rounded_to_65_cases() -> None:
+    topics = Counter(coordination_inflow_in(2023).values_list("referral__main_topic__code", flat=True))
+    assert topics == {
+        "confused-behaviour": 19,  # 29%
+        "nuisance": 18,  # 28%
+        "radicalisation": 2,  # 3%
+        "neighbour-dispute": 2,  # 3%
+        "domestic-violence": 7,  # 11%
+        "other-safety": 17,  # 26%
+    }
+
+
+def test_2023_coordination_problem_areas_hold_the_published_single_double_and_triple_counts() -> None:
+    combinations = Counter(
+        tuple(sorted(referral.problem_areas.values_list("code", flat=True)))
+        for referral in Referral.objects.filter(case__in=coordination_inflow_in(2023))
+    )
+    assert combinations == {
+        ("addiction", "ggz", "lvb"): 19,
+        ("ggz", "lvb"): 5,
+        ("addiction", "ggz"): 16,
+        ("addiction", "lvb"): 2,
+        ("ggz",): 13,
+        ("lvb",): 2,
+        ("addiction",): 1,
+        (): 7,
+    }
+    areas = Counter(code for combination in combinations.elements() for code in combination)
+    assert areas == {"ggz": 53, "lvb": 28, "addiction": 38}
+
+
+def test_2023_coordination_cross_border_aspects_and_minors_match_the_report() -> None:
+    referrals = Referral.objects.filter(case__in=coordination_inflow_in(2023)).prefetch_related(
+        "cross_border"
+    )
+    scopes = Counter(tuple(scope.code for scope in referral.cross_border.all()) for referral in referrals)
+    assert scopes == {("other-municipality",): 9, ("other-province",): 20, ("abroad",): 1, (): 35}
+    assert Counter(referrals.values_list("minors_in_system", flat=True)) == {"yes": 21, "no": 44}
+
+
+def test_the_nine_pga_cases_of_2023_started_before_and_closed_in_2023_in_coevorden_and_emmen() -> None:
+    pga = coordination_active_in(2023).filter(intensity=Case.Intensity.PERSON_CENTRED)
+    assert per_municipality(pga) == {"coevorden": 1, "emmen": 8}
+    assert not pga.filter(referral__received_on__year__gte=2023).exists()
+    assert pga.filter(closed_at__year=2023).count() == 9
+
+
+# --- The case file as it stands today ------------------------------------------------------------
+
+
+def test_today_some_accepted_coordination_cases_wait_for_a_coordinator() -> None:
+    waiting = Case.objects.filter(status=CaseStatus.WAITING)
+    assert 6 <= waiting.count() <= 10
+    assert set(waiting.values_list("kind", flat=True)) == {COORDINATION}
+    assert not waiting.filter(coordinator__isnull=False).exists()
+
+
+def test_today_recent_referrals_are_still_registered_or_in_triage() -> None:
+    undecided = Case.objects.filter(status__in=[CaseStatus.REGISTERED, CaseStatus.TRIAGE])
+    assert undecided.exists()
+    assert not undecided.filter(referral__received_on__lt=TODAY - timedelta(weeks=3)).exists()
+    assert set(undecided.values_list("kind", flat=True)) == {Case.Kind.UNDECIDED}
+
+
+def test_active_coordination_cases_are_spread_over_the_procesregisseurs() -> None:
+    active = Case.objects.filter(kind=COORDINATION, status=CaseStatus.ACTIVE)
+    assert not active.filter(coordinator__isnull=True).exists()
+    per_coordinator = Counter(active.values_list("coordinator__username", flat=True))
+    assert len(per_coordinator) == 4
+    assert min(per_coordinator.values()) >= active.count() // 8
+    assert set(User.objects.filter(username__in=per_coordinator).values_list("role", flat=True)) == {
+        Role.COORDINATOR
+    }
+
+
+def test_referrals_were_refused_only_after_2023() -> None:
+    refused = Case.objects.filter(status__in=[CaseStatus.NOT_TAKEN_UP, CaseStatus.REFERRED_BACK])
+    assert refused.exists()
+    assert min(refused.values_list("referral__received_on", flat=True)) >= date(2024, 1, 1)
+
+
+def test_every_timeline_ends_in_the_status_of_its_case() -> None:
+    for case in Case.objects.prefetch_related("events"):
+        events = sorted(case.events.all(), key=lambda event: event.occurred_at)
+        assert events[0].kind == CaseEvent.Kind.REFERRAL_REGISTERED
+        assert events[-1].payload.get("to", CaseStatus.REGISTERED) == case.status, case.number
+        assert events[-1].occurred_at < _local_midnight(TODAY)
+        assert case.updated_at == events[-1].occurred_at
+        assert (case.closed_at is not None) == (case.status == CaseStatus.CLOSED), case.number
+
+
+def test_about_half_of_the_persons_have_a_bsn_that_passes_the_elfproef_and_none_is_used_twice() -> None:
+    bsns = list(Person.objects.exclude(bsn="").values_list("bsn", flat=True))
+    assert 0.4 < len(bsns) / Person.objects.count() < 0.6
+    assert all(bsn_is_valid(bsn) for bsn in bsns)
+    assert len(set(bsns)) == len(bsns)
+
+
+def test_about_a_fifth_of_the_cases_have_more_than_one_subject() -> None:
+    sizes = Counter(Subject.objects.values_list("case_id", flat=True))
+    share = sum(1 for size in sizes.values() if size > 1) / len(sizes)
+    assert 0.12 < share < 0.3
+    assert max(sizes.values()) <= 4
+
+
+# --- Accounts ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_there_is_a_demo_account_for_every_role_that_logs_in_with_the_demo_password(role: Role) -> None:
+    usernames = {row["username"] for row in profile_load()["accounts"]}
+    account = User.objects.filter(username__in=usernames, role=role).order_by("id").first()
+    assert account is not None
+    assert authenticate(username=account.username, password=DEMO_PASSWORD) == account
+    assert account.email.endswith("@example.org")
+
+
+def test_the_functional_administrator_may_use_the_django_admin() -> None:
+    administrator = User.objects.get(username="beheerder")
+    assert administrator.is_staff
+    assert administrator.is_superuser
+    assert authenticate(username="beheerder", password=DEMO_PASSWORD) == administrator
+
+
+def test_partner_accounts_belong_to_their_organisation() -> None:
+    assert User.objects.get(username="liaison-om").organisation == partner("om")
+    assert User.objects.get(username="politie").organisation == partner("politie")
+
+
+def test_the_command_prints_the_accounts_and_their_password(demo_data: str) -> None:
+    assert DEMO_PASSWORD in demo_data
+    assert "regisseur" in demo_data
+    assert "beheerder" in demo_data
+
+
+# --- The command ---------------------------------------------------------------------------------
+
+
+def test_the_same_seed_and_day_give_the_same_data() -> None:
+    before = digest()
+    _demo_data_remove()
+    _generate()
+    assert digest() == before
+
+
+def test_if_empty_leaves_a_filled_database_alone() -> None:
+    before = digest()
+    out = StringIO()
+    call_command("demo_data", "--if-empty", f"--today={TODAY:%Y-%m-%d}", stdout=out)
+    assert "already holds cases" in out.getvalue()
+    assert digest() == before
+
+
+def test_without_if_empty_a_filled_database_is_refused() -> None:
+    with pytest.raises(CommandError, match="already holds cases"):
+        call_command("demo_data", f"--today={TODAY:%Y-%m-%d}", stdout=StringIO())
+
+
+def test_a_new_registration_continues_the_case_numbering(pia: User) -> None:
+    last_of_2025 = Case.objects.filter(number__startswith="2025-").count()
+    assert CaseNumberCounter.objects.get(year=2025).last == last_of_2025
+    case = referral_register(
+        by=pia,
+        referral=ReferralData(
+            received_on=date(2025, 6, 2),
+            referrer_partner=partner("politie"),
+            referrer_name="Wijkagent Bakker",
+            referrer_phone="0592-123456",
+            concerns="Aanhoudende overlast in de straat.",
+            main_topic=main_topic("nuisance"),
+            subject_informed=True,
+        ),
+        subjects=[
+            SubjectData(first_name="Jan", last_name="Jansen", municipality=municipality(), is_primary=True)
+        ],
+    )
+    assert case.number == f"2025-{last_of_2025 + 1:04d}"
+
+
+def test_a_day_before_the_published_years_are_settled_is_refused() -> None:
+    with pytest.raises(ProfileError, match="2024-02-01"):
+        demo_data_create(today=date(2024, 1, 15), profile=profile_load())
+
+
+def test_a_profile_whose_rows_do_not_add_up_is_refused() -> None:
+    profile = copy.deepcopy(profile_load())
+    profile["years"]["2023"]["referrals_per_partner"]["politie"]["coordination"] = 20
+    assert any("politie" in error for error in profile_errors(profile))
+    profile["years"]["2021"]["coordination"]["closed"] = 38
+    assert any("2022" in error and "99" in error for error in profile_errors(profile))
