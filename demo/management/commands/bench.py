@@ -1,0 +1,356 @@
+"""`manage.py bench`: wall time, SQL queries and peak memory of the system's main operations.
+
+Generates synthetic cases (`demo/scale.py`) into a benchmark database, then runs every operation of
+OPERATIONS the way a user would: screens and API through the test client with a logged-in account,
+writes through the service. Run it with `make bench` (docs/benchmarks.md); `scripts/bench` points it at
+a database of its own. It refuses any other database, because it deletes and generates cases.
+
+A new feature adds its operation as one entry of OPERATIONS.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import platform
+import statistics
+import time
+import tracemalloc
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import asdict, dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import django
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from cases import services
+from cases.models import Case
+from demo import scale
+
+MIB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Bench:
+    """What operations act with: the generated data and a logged-in client per account."""
+
+    data: scale.BenchData
+    support_officer: Client
+    partner_professional: Client
+
+
+@dataclass(frozen=True)
+class Operation:
+    name: str
+    # One run: returns the response (or whatever a service returns).
+    run: Callable[[Bench], Any]
+    # The HTTP status that shows the run did the real work; None for operations without a response.
+    status: int | None = 200
+    # Reverts what one run wrote, outside the measurement, so the size of the data stays the same.
+    undo: Callable[[Any], None] | None = None
+
+
+def _referral_register(bench: Bench) -> Case:
+    """The intake of one referral with one main subject, as the procesondersteuner registers it."""
+    like = bench.data.busy_case.referral
+    return services.referral_register(
+        by=bench.data.support_officer,
+        referral=services.ReferralData(
+            received_on=timezone.localdate(),
+            referrer_partner=like.referrer_partner,
+            referrer_name="A. Verwijzer",
+            referrer_phone="0592-123456",
+            concerns="Aanhoudende overlast in de buurt.",
+            main_topic=like.main_topic,
+            subject_informed=True,
+        ),
+        subjects=[
+            services.SubjectData(
+                first_name="Anna",
+                last_name="Jansen",
+                municipality=bench.data.municipality,
+                is_primary=True,
+                date_of_birth=date(1980, 5, 17),
+            )
+        ],
+    )
+
+
+OPERATIONS: tuple[Operation, ...] = (
+    Operation("referral list", lambda b: b.support_officer.get(reverse("referral-list"))),
+    Operation(
+        "referral list, one municipality",
+        lambda b: b.support_officer.get(reverse("referral-list"), {"municipality": b.data.municipality.pk}),
+    ),
+    Operation(
+        "referral list, search last name",
+        lambda b: b.support_officer.get(reverse("referral-list"), {"search": b.data.search_last_name}),
+    ),
+    Operation(
+        "case page, busy case",
+        lambda b: b.support_officer.get(reverse("case-detail", args=[b.data.busy_case.pk])),
+    ),
+    Operation("API referral list", lambda b: b.support_officer.get(reverse("api-referral-list"))),
+    Operation(
+        "API case detail, busy case",
+        lambda b: b.support_officer.get(reverse("api-case-detail", args=[b.data.busy_case.pk])),
+    ),
+    Operation("register a referral", _referral_register, status=None, undo=scale.case_remove),
+    # Partner professionals have no referral list: today the screen refuses them (403).
+    Operation(
+        "referral list as partner",
+        lambda b: b.partner_professional.get(reverse("referral-list")),
+        status=403,
+    ),
+    # Their list of cases: empty until they take part in cases.
+    Operation("API case list as partner", lambda b: b.partner_professional.get(reverse("api-case-list"))),
+)
+
+
+@dataclass(frozen=True)
+class Figures:
+    operation: str
+    status: int | None
+    median_ms: float
+    max_ms: float
+    queries: int
+    peak_mib: float
+
+
+def is_bench_database(name: object) -> bool:
+    """A benchmark database has "bench" in its file name (SQLite) or database name (PostgreSQL)."""
+    return "bench" in Path(str(name or "")).name.lower()
+
+
+class Command(BaseCommand):
+    help = "Generate cases at a chosen scale into a benchmark database and measure the main operations."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        size = parser.add_mutually_exclusive_group()
+        size.add_argument(
+            "--scale", choices=sorted(scale.SCALES), help="national (default, 100,000 cases), regional, small"
+        )
+        size.add_argument("--cases", type=int, help="generate exactly this many cases")
+        parser.add_argument("--runs", type=int, default=5, help="timed runs per operation (default 5)")
+        parser.add_argument("--fresh", action="store_true", help="regenerate even if the size matches")
+        parser.add_argument("--seed", type=int, default=scale.DEFAULT_SEED)
+        parser.add_argument(
+            "--only", action="append", metavar="TEXT", help="only operations whose name contains TEXT"
+        )
+        parser.add_argument("--json", action="store_true", help="one JSON object per line instead of a table")
+        parser.add_argument(
+            "--allow-any-database",
+            action="store_true",
+            help="for the test suite only: run on a database without 'bench' in its name",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        name = connection.settings_dict["NAME"]
+        if not options["allow_any_database"] and not is_bench_database(name):
+            raise CommandError(
+                f"Refusing to run on database {name!r}: the benchmark deletes and generates cases, so it "
+                "runs only on a database with 'bench' in its name. Use `make bench` (scripts/bench)."
+            )
+        if options["runs"] < 1:
+            raise CommandError("--runs must be at least 1.")
+        cases = scale.cases_for(scale=options["scale"], cases=options["cases"])
+        if cases < 1:
+            raise CommandError("--cases must be at least 1.")
+        operations = _selected(options["only"])
+        generation = scale.bench_data_ensure(
+            cases=cases, seed=options["seed"], fresh=options["fresh"], fast_writes=is_bench_database(name)
+        )
+        environment = _environment(options["runs"])
+        if options["json"]:
+            self._json_line({"record": "environment", **environment})
+            self._json_line({"record": "generation", **asdict(generation)})
+        else:
+            self._header(environment, generation)
+        bench = _bench()
+        with _quiet_requests():
+            for operation in operations:
+                figures = _measure(operation, bench, runs=options["runs"])
+                if options["json"]:
+                    self._json_line({"record": "operation", **asdict(figures)})
+                else:
+                    self.stdout.write(_row(figures))
+
+    def _json_line(self, record: dict[str, Any]) -> None:
+        self.stdout.write(json.dumps(record, ensure_ascii=False))
+
+    def _header(self, environment: dict[str, Any], generation: scale.Generation) -> None:
+        self.stdout.write(
+            f"zvhd benchmark · {environment['vendor']} {environment['vendor_version']} "
+            f"({environment['database']}) · {environment['cases']:,} cases · {environment['cpus']} CPUs · "
+            f"Python {environment['python']} · Django {environment['django']}"
+        )
+        self.stdout.write(_generation_line(generation))
+        self.stdout.write(
+            f"Per operation: {environment['runs']} timed run(s) after a warm-up; queries and peak memory "
+            "from one more run each."
+        )
+        self.stdout.write("")
+        self.stdout.write(_row(None))
+
+
+def _generation_line(generation: scale.Generation) -> str:
+    if generation.reused:
+        return f"Data: {generation.cases:,} generated cases reused (--fresh regenerates them)."
+    line = f"Data: {generation.cases:,} cases generated in {generation.seconds:.1f} s"
+    if generation.removed:
+        removal = generation.removal_seconds
+        line += f", after deleting the {generation.removed:,} generated before in {removal:.1f} s"
+    return line + "."
+
+
+def _selected(only: list[str] | None) -> list[Operation]:
+    if not only:
+        return list(OPERATIONS)
+    chosen = [op for op in OPERATIONS if any(text.lower() in op.name.lower() for text in only)]
+    if not chosen:
+        raise CommandError(
+            f"No operation matches {only}; there are: {', '.join(op.name for op in OPERATIONS)}."
+        )
+    return chosen
+
+
+def _environment(runs: int) -> dict[str, Any]:
+    if connection.vendor == "postgresql":
+        version = ".".join(str(part) for part in divmod(connection.pg_version, 10000))
+    else:
+        version = connection.Database.sqlite_version if connection.vendor == "sqlite" else ""
+    return {
+        "vendor": connection.vendor,
+        "vendor_version": version,
+        "database": Path(str(connection.settings_dict["NAME"])).name,
+        "cases": Case.objects.count(),
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "runs": runs,
+    }
+
+
+def _bench() -> Bench:
+    data = scale.bench_data()
+    clients = []
+    for user in (data.support_officer, data.partner_professional):
+        client = Client()
+        client.force_login(user)
+        clients.append(client)
+    return Bench(data=data, support_officer=clients[0], partner_professional=clients[1])
+
+
+@contextmanager
+def _quiet_requests() -> Iterator[None]:
+    """Requests as the test client makes them, without the log lines a refused request writes."""
+    logger = logging.getLogger("django.request")
+    level = logger.level
+    with ExitStack() as stack:
+        if "testserver" not in settings.ALLOWED_HOSTS and "*" not in settings.ALLOWED_HOSTS:
+            stack.enter_context(override_settings(ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"]))
+        # WhiteNoise warns when static files were not collected; the benchmark serves none.
+        stack.enter_context(warnings.catch_warnings())
+        warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
+        logger.setLevel(logging.ERROR)
+        try:
+            yield
+        finally:
+            logger.setLevel(level)
+
+
+def _run(operation: Operation, bench: Bench) -> Any:
+    result = operation.run(bench)
+    status = getattr(result, "status_code", None)
+    if status != operation.status:
+        raise CommandError(f"{operation.name}: expected status {operation.status}, got {status}.")
+    return result
+
+
+def _undo(operation: Operation, result: Any) -> None:
+    if operation.undo is not None:
+        operation.undo(result)
+
+
+def _measure(operation: Operation, bench: Bench, *, runs: int) -> Figures:
+    # Warm-up: the first run compiles templates and fills caches that later requests reuse.
+    _undo(operation, _run(operation, bench))
+    with CaptureQueriesContext(connection) as captured:
+        result = _run(operation, bench)
+    queries = len(captured)  # now: the next request clears the connection's query log
+    _undo(operation, result)
+    peak_mib = _peak_mib(operation, bench)
+    seconds = [_timed(operation, bench) for _ in range(runs)]
+    return Figures(
+        operation=operation.name,
+        status=operation.status,
+        median_ms=round(statistics.median(seconds) * 1000, 1),
+        max_ms=round(max(seconds) * 1000, 1),
+        queries=queries,
+        peak_mib=round(peak_mib, 2),
+    )
+
+
+def _peak_mib(operation: Operation, bench: Bench) -> float:
+    """Peak of Python memory allocated during one run (tracemalloc slows it, so it is not timed)."""
+    already = tracemalloc.is_tracing()
+    if not already:
+        tracemalloc.start()
+    try:
+        tracemalloc.reset_peak()
+        before = tracemalloc.get_traced_memory()[0]
+        result = _run(operation, bench)
+        peak = tracemalloc.get_traced_memory()[1] - before
+    finally:
+        if not already:
+            tracemalloc.stop()
+    _undo(operation, result)
+    return max(peak, 0) / MIB
+
+
+def _timed(operation: Operation, bench: Bench) -> float:
+    started = time.perf_counter()
+    result = _run(operation, bench)
+    elapsed = time.perf_counter() - started
+    _undo(operation, result)
+    return elapsed
+
+
+COLUMNS = (
+    ("operation", 34),
+    ("status", 6),
+    ("median ms", 10),
+    ("max ms", 10),
+    ("queries", 8),
+    ("peak MiB", 9),
+)
+
+
+def _row(figures: Figures | None) -> str:
+    """One line of the table; the heading when `figures` is None."""
+    if figures is None:
+        cells = [title for title, _ in COLUMNS]
+    else:
+        cells = [
+            figures.operation,
+            "—" if figures.status is None else str(figures.status),
+            f"{figures.median_ms:.1f}",
+            f"{figures.max_ms:.1f}",
+            str(figures.queries),
+            f"{figures.peak_mib:.2f}",
+        ]
+    (_, width), *rest = COLUMNS
+    return f"{cells[0]:<{width}}" + "".join(
+        f"  {cell:>{w}}" for cell, (_, w) in zip(cells[1:], rest, strict=True)
+    )
