@@ -252,3 +252,13 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.kind}"
+
+    @property
+    def detail(self) -> str:
+        """A short line for the timeline, in the interface language: what changed."""
+        if self.kind == self.Kind.STATUS_CHANGED and {"from", "to"} <= self.payload.keys():
+            return f"{CaseStatus(self.payload['from']).label} → {CaseStatus(self.payload['to']).label}"
+        if self.kind == self.Kind.REFERRAL_UPDATED and self.payload.get("fields"):
+            names = [str(Referral._meta.get_field(name).verbose_name) for name in self.payload["fields"]]
+            return ", ".join(names)
+        return ""

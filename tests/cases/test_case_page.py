@@ -83,3 +83,21 @@ def test_the_case_page_uses_the_same_number_of_queries_for_a_small_and_a_busy_ca
     with CaptureQueriesContext(connection) as many:
         client.get(busy.get_absolute_url())
     assert len(small) == len(many)
+
+
+def test_the_timeline_says_what_changed(client_for, pia, case) -> None:
+    CaseEvent.objects.create(
+        case=case,
+        kind=CaseEvent.Kind.STATUS_CHANGED,
+        actor=pia,
+        payload={"from": "registered", "to": "triage"},
+    )
+    CaseEvent.objects.create(
+        case=case,
+        kind=CaseEvent.Kind.REFERRAL_UPDATED,
+        actor=pia,
+        payload={"fields": ["concerns", "main_topic"]},
+    )
+    page = client_for(pia).get(case.get_absolute_url()).content.decode()
+    assert "aangemeld → in triage" in page
+    assert "omschrijving van de zorgen, hoofdonderwerp" in page

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.db import transaction
 from django.http import HttpRequest
 
 from zvhd.accounts.models import User
@@ -38,27 +39,28 @@ def audit_record(
     ip_address: str | None = None,
     detail: str = "",
 ) -> AuditEvent:
-    """Append one record to the access log (and the persons it concerns)."""
+    """Append one record to the access log, together with the persons it concerns (one transaction)."""
     is_user = actor is not None and actor.is_authenticated
-    event = AuditEvent.objects.create(
-        actor=actor if is_user else None,
-        actor_username=actor.username if is_user else "",
-        actor_role=actor.role if is_user else "",
-        actor_organisation=actor.organisation_label if is_user else "",
-        action=action,
-        object_type=object_type,
-        object_id=str(object_id),
-        case_id=case_id,
-        data_category=data_category,
-        result=result,
-        emergency=emergency,
-        ip_address=ip_address,
-        legal_basis=legal_basis,
-        detail=detail[:200],
-    )
-    unique_ids = sorted(set(person_ids))
-    if unique_ids:
-        AuditSubject.objects.bulk_create(AuditSubject(event=event, person_id=pid) for pid in unique_ids)
+    with transaction.atomic():
+        event = AuditEvent.objects.create(
+            actor=actor if is_user else None,
+            actor_username=actor.username if is_user else "",
+            actor_role=actor.role if is_user else "",
+            actor_organisation=actor.organisation_label if is_user else "",
+            action=action,
+            object_type=object_type,
+            object_id=str(object_id),
+            case_id=case_id,
+            data_category=data_category,
+            result=result,
+            emergency=emergency,
+            ip_address=ip_address,
+            legal_basis=legal_basis,
+            detail=detail[:200],
+        )
+        AuditSubject.objects.bulk_create(
+            AuditSubject(event=event, person_id=pid) for pid in sorted(set(person_ids))
+        )
     return event
 
 
