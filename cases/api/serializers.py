@@ -181,6 +181,8 @@ class CaseEventSerializer(serializers.ModelSerializer):
 
 
 class CaseDetailSerializer(serializers.ModelSerializer):
+    # Declared, not derived from the model: the derived field's maximum depends on the database vendor.
+    version = serializers.IntegerField(read_only=True, help_text="Send back when changing the case.")
     subjects = SubjectReadSerializer(many=True)
     referral = ReferralReadSerializer(allow_null=True)
     events = CaseEventSerializer(many=True)

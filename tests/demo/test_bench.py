@@ -44,7 +44,7 @@ def figures(output: str) -> dict[str, dict[str, object]]:
 
 def test_every_operation_appears_in_the_table_with_its_figures() -> None:
     output = bench("--cases", "60")
-    assert re.search(r"sqlite .* 60 cases · \d+ CPUs", output)
+    assert re.search(r"(sqlite|postgresql) .* 60 cases · \d+ CPUs", output)
     assert "60 cases generated in" in output
     for operation in OPERATIONS:
         row = rf"^{re.escape(operation.name)} +(200|403|—) +\d+\.\d +\d+\.\d +[1-9]\d* +\d+\.\d\d$"
