@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install run serve test test-pg lint format bench messages lock schema clean
+.PHONY: help install run test coverage lint format bench messages lock schema clean
 
 help:
 	@echo "make run    install, migrate, load the demo data, start web app + Celery worker/beat on :$(PORT)"
@@ -42,6 +42,12 @@ run: install
 test: install
 	@scripts/ensure-chromium
 	$(BIN)/pytest -p xdist -n 2 $(PYTEST_ARGS)
+
+# The suite under coverage (serially), with a summary per module.
+coverage: install
+	@scripts/ensure-chromium
+	$(BIN)/coverage run -m pytest -q $(PYTEST_ARGS)
+	$(BIN)/coverage report
 
 lint: install
 	$(BIN)/ruff check .
