@@ -15,14 +15,36 @@ class Capability(StrEnum):
     REFERRAL_REGISTER = "referral_register"
     REFERRAL_LIST = "referral_list"
     CASE_VIEW = "case_view"
+    CASE_OVERVIEW = "case_overview"  # the case list's non-personal columns
+    PARTICIPANTS_MANAGE = "participants_manage"
+    EMERGENCY_ACCESS = "emergency_access"
+    EMERGENCY_REVIEW = "emergency_review"
+    AUDIT_REPORTS = "audit_reports"
+    ROLE_REPORT = "role_report"
 
 
-_TRIAGE_TEAM = {Role.SUPPORT_OFFICER, Role.COORDINATOR, Role.QUALITY_COORDINATOR}
+R = Role
+_BUREAU = {
+    R.SUPPORT_OFFICER,
+    R.COORDINATOR,
+    R.MANAGER,
+    R.QUALITY_COORDINATOR,
+    R.AFTERCARE_COORDINATOR,
+    R.GUIDANCE_WORKER,
+    R.TRAFFICKING_COORDINATOR,
+    R.PRIVACY_OFFICER,
+}
 
 ROLE_CAPABILITIES: dict[Capability, frozenset[str]] = {
-    Capability.REFERRAL_REGISTER: frozenset(_TRIAGE_TEAM),
-    Capability.REFERRAL_LIST: frozenset(_TRIAGE_TEAM),
+    Capability.REFERRAL_REGISTER: frozenset({R.SUPPORT_OFFICER, R.COORDINATOR}),
+    Capability.REFERRAL_LIST: frozenset({R.SUPPORT_OFFICER, R.COORDINATOR}),
     Capability.CASE_VIEW: frozenset(role.value for role in Role),
+    Capability.CASE_OVERVIEW: frozenset({R.MANAGER, R.QUALITY_COORDINATOR}),
+    Capability.PARTICIPANTS_MANAGE: frozenset({R.SUPPORT_OFFICER, R.COORDINATOR, R.AFTERCARE_COORDINATOR}),
+    Capability.EMERGENCY_ACCESS: frozenset(_BUREAU),
+    Capability.EMERGENCY_REVIEW: frozenset({R.MANAGER, R.PRIVACY_OFFICER}),
+    Capability.AUDIT_REPORTS: frozenset({R.PRIVACY_OFFICER}),
+    Capability.ROLE_REPORT: frozenset({R.PRIVACY_OFFICER, R.MANAGER}),
 }
 
 

@@ -1,0 +1,3 @@
+"""Login, two-factor authentication and account reports."""
+
+urlpatterns: list = []

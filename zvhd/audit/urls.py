@@ -1,0 +1,3 @@
+"""The privacy officer's screens on the access log."""
+
+urlpatterns: list = []
