@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test coverage lint format bench messages lock schema clean
+.PHONY: help install run test coverage lint format bench messages lock schema otp clean
 
 help:
 	@echo "make run    install, migrate, load the demo data, start web app + Celery worker/beat on :$(PORT)"
@@ -68,6 +68,11 @@ messages: install
 
 schema: install
 	DJANGO_DEBUG=true $(MANAGE) spectacular --file docs/api/openapi.yaml --validate
+
+# The second factor of a demo account: its authenticator app's current code (DEBUG only).
+otp: install
+	@test -n "$(user)" || { echo "usage: make otp user=ondersteuner"; exit 2; }
+	@DJANGO_DEBUG=true $(MANAGE) demo_otp "$(user)"
 
 lock: $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'

@@ -12,7 +12,7 @@ from django.db.models import Model
 from django.forms.utils import ErrorDict, ErrorList
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Person, Referral, Subject
+from cases.models import Case, Participant, Person, Referral, Subject
 from cases.services import (
     ReferralData,
     SubjectData,
@@ -20,6 +20,8 @@ from cases.services import (
     subjects_data_errors,
 )
 from cases.validators import validate_bsn
+from zvhd.accounts.models import User
+from zvhd.audit.models import LegalBasis
 from zvhd.forms import NLDSFormMixin
 from zvhd.reference.models import (
     AcceptanceCriterion,
@@ -45,6 +47,13 @@ class DateInput(forms.DateInput):
 
 
 class ReferralForm(NLDSFormMixin, forms.ModelForm):
+    under_wet_parta = forms.BooleanField(
+        label=_("Suspected radicalisation or terrorism: the Wet parta applies"),
+        required=False,
+        help_text=_(
+            "The case then falls in a separate compartment: only people explicitly added to it can see it."
+        ),
+    )
     subject_informed = forms.TypedChoiceField(
         label=_("Was the subject informed about the referral?"),
         choices=BOOLEAN_CHOICES,
@@ -107,6 +116,7 @@ class ReferralForm(NLDSFormMixin, forms.ModelForm):
         self.fields["minors_in_system"].choices = Referral.MinorsInSystem.choices
         if current is not None:
             self.initial["subject_informed"] = "true" if current.subject_informed else "false"
+            del self.fields["under_wet_parta"]  # the compartment is chosen once, at registration
 
     def _current_pks(self, name: str) -> list[int]:
         value = getattr(self.instance, name)
@@ -139,6 +149,7 @@ class ReferralForm(NLDSFormMixin, forms.ModelForm):
             problem_areas=list(data.get("problem_areas", [])),
             cross_border=list(data.get("cross_border", [])),
             acceptance_criteria=list(data.get("acceptance_criteria", [])),
+            under_wet_parta=data.get("under_wet_parta", False),
         )
 
 
@@ -249,3 +260,66 @@ def without_validation(*forms_: forms.Form | forms.BaseFormSet) -> None:
             without_validation(*item.forms)
         else:
             item._errors = ErrorDict()
+
+
+class ParticipantForm(NLDSFormMixin, forms.ModelForm):
+    class Meta:
+        model = Participant
+        fields = ["user", "role_in_case", "start_date", "end_date", "legal_basis"]
+        widgets = {"start_date": DateInput(), "end_date": DateInput()}
+        labels = {"user": _("Person")}
+        help_texts = {
+            "role_in_case": _("For example: case lead, practitioner, community police officer."),
+            "end_date": _(
+                "Leave empty while the end is not known; access ends at the latest when the case closes."
+            ),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        users = self.fields["user"]
+        users.queryset = (
+            User.objects.filter(is_active=True)
+            .select_related("organisation")
+            .order_by("last_name", "first_name")
+        )
+        users.label_from_instance = lambda user: (
+            f"{user} ({user.organisation_label}, {user.get_role_display()})"
+        )
+        self.fields["legal_basis"].choices = [
+            choice for choice in LegalBasis.choices if choice[0] != LegalBasis.NONE
+        ]
+
+    def _post_clean(self) -> None:
+        """The participation rules live in the service (and its messages appear at the field)."""
+
+
+class ParticipantEndForm(NLDSFormMixin, forms.Form):
+    end_date = forms.DateField(label=_("Last day of participation"), widget=DateInput())
+
+
+class EmergencyAccessForm(NLDSFormMixin, forms.Form):
+    case_number = forms.CharField(
+        label=_("Case number"), max_length=20, help_text=_("For example 2026-0042.")
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Why you need this case now, outside your normal rights. The manager reviews every use."),
+    )
+
+
+class EmergencyReviewForm(NLDSFormMixin, forms.Form):
+    note = forms.CharField(label=_("Review"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class CaseCloseForm(NLDSFormMixin, forms.Form):
+    reason = forms.ChoiceField(
+        label=_("Reason for closure"), choices=Case.ClosureReason.choices, widget=forms.RadioSelect
+    )
+
+
+class PersonSearchForm(NLDSFormMixin, forms.Form):
+    query = forms.CharField(
+        label=_("Name or BSN"), min_length=2, max_length=100, help_text=_("At least two characters.")
+    )

@@ -10,10 +10,11 @@ from datetime import date
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from guardian.models import UserObjectPermissionBase
 
 from cases.validators import validate_bsn
 from cases.workflow import CaseStatus
@@ -30,6 +31,12 @@ class Case(models.Model):
     class Intensity(models.TextChoices):
         INTENSIVE = "intensive", _("tailored")
         PERSON_CENTRED = "person_centred", _("person-centred approach (PGA)")
+
+    class ClosureReason(models.TextChoices):
+        GOAL_ACHIEVED = "goal_achieved", _("goal achieved")
+        HANDED_OVER = "handed_over", _("handed over")
+        STOPPED = "stopped", _("stopped")
+        OTHER = "other", _("other")
 
     number = models.CharField(_("case number"), max_length=20, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.UNDECIDED)
@@ -51,6 +58,9 @@ class Case(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closure_reason = models.CharField(
+        _("reason for closure"), max_length=20, choices=ClosureReason.choices, blank=True
+    )
     # Optimistic concurrency: every change bumps the version; a save based on an old version is refused.
     version = models.PositiveIntegerField(_("version"), default=1)
 
@@ -58,6 +68,13 @@ class Case(models.Model):
         verbose_name = _("case")
         verbose_name_plural = _("cases")
         ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["-created_at", "-id"], name="case_newest_first")]
+        # Object permissions, granted and revoked only by cases/access.py, one per ground of access.
+        permissions = [
+            ("view_case_as_participant", _("Can see the case as a participant")),
+            ("view_case_on_agenda", _("Can see the case as a liaison while it is on his meeting's agenda")),
+            ("view_case_emergency", _("Can see the case through emergency access")),
+        ]
 
     def __str__(self) -> str:
         return self.number
@@ -230,6 +247,10 @@ class CaseEvent(models.Model):
         REFERRAL_REGISTERED = "referral_registered", _("Referral registered")
         REFERRAL_UPDATED = "referral_updated", _("Referral updated")
         STATUS_CHANGED = "status_changed", _("Status changed")
+        PARTICIPANT_ADDED = "participant_added", _("Participant added")
+        PARTICIPANT_ENDED = "participant_ended", _("Participation ended")
+        EMERGENCY_ACCESS = "emergency_access", _("Emergency access used")
+        CASE_CLOSED = "case_closed", _("Case closed")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events", verbose_name=_("case"))
     kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices)
@@ -262,3 +283,115 @@ class CaseEvent(models.Model):
             names = [str(Referral._meta.get_field(name).verbose_name) for name in self.payload["fields"]]
             return ", ".join(names)
         return ""
+
+
+class CaseUserObjectPermission(UserObjectPermissionBase):
+    """A user's object permission on one case (django-guardian, direct foreign key).
+
+    Rows are written only by cases/access.py. The period says on which days the grant counts: a
+    participation or an agenda item has one, and the access checks compare it with today.
+    """
+
+    content_object = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="user_grants")
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = _("case permission")
+        verbose_name_plural = _("case permissions")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.permission_id} {self.content_object_id}"
+
+
+class Participant(models.Model):
+    """A professional invited to take part in one case (deelnemer), for a period."""
+
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="participants", verbose_name=_("case")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="participations",
+        verbose_name=_("person"),
+    )
+    organisation = models.ForeignKey(
+        "reference.Partner",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organisation"),
+    )
+    role_in_case = models.CharField(_("role in the case"), max_length=100)
+    start_date = models.DateField(_("from"))
+    end_date = models.DateField(_("until"), null=True, blank=True)
+    legal_basis = models.CharField(
+        _("legal basis"), max_length=10, choices=LegalBasis.choices, default=LegalBasis.WGS
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("added by")
+    )
+    added_at = models.DateTimeField(_("added at"), default=timezone.now)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ended by"),
+    )
+
+    class Meta:
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+        ordering = ["start_date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="participant_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.role_in_case})"
+
+    def is_current_on(self, day: date) -> bool:
+        return self.start_date <= day and (self.end_date is None or self.end_date >= day)
+
+
+class EmergencyAccess(models.Model):
+    """Access to a case outside one's rights (noodtoegang): with a reason, flagged, reviewed afterwards."""
+
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="emergency_accesses", verbose_name=_("case")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="emergency_accesses",
+        verbose_name=_("by"),
+    )
+    reason = models.TextField(_("reason"))
+    opened_at = models.DateTimeField(_("opened at"), default=timezone.now)
+    valid_until = models.DateField(_("valid until"))
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    review_note = models.TextField(_("review note"), blank=True)
+
+    class Meta:
+        verbose_name = _("emergency access")
+        verbose_name_plural = _("emergency accesses")
+        ordering = ["-opened_at", "-id"]
+        indexes = [models.Index(fields=["reviewed_at", "opened_at"], name="emergency_review_queue")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.user_id} {self.opened_at:%Y-%m-%d}"

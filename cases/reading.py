@@ -17,7 +17,10 @@ from zvhd.audit.services import audit_request
 
 
 def case_open(request: HttpRequest, pk: object, *, channel: str = "web") -> Case:
-    """The case page's data for this user, logged; a case he may not see is logged as denied and 404s."""
+    """The case page's data for this user, logged; a case he may not see is logged as denied and 404s.
+
+    A read that rests on emergency access alone is flagged as such in the log.
+    """
     try:
         case = selectors.case_detail(user=request.user, pk=pk)
     except Http404:
@@ -40,6 +43,7 @@ def case_open(request: HttpRequest, pk: object, *, channel: str = "web") -> Case
         person_ids=[subject.person_id for subject in case.subjects.all()],
         data_category=AuditEvent.DataCategory.CASE_FILE,
         legal_basis=case.legal_basis,
+        emergency=case.emergency_only,
         detail=channel,
     )
     return case

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from collections.abc import Iterable
 
-from cases.access import case_get_for, cases_visible_to
-from cases.models import Case, CaseEvent, Subject
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from cases.access import case_get_for, cases_in_overview_for, cases_visible_to
+from cases.models import Case, CaseEvent, EmergencyAccess, Participant, Person, Subject
 from zvhd.accounts.models import User
 from zvhd.reference.models import Municipality
 
@@ -64,8 +67,87 @@ def case_detail(*, user: User, pk: object) -> Case:
         prefetch_related=(
             Prefetch("subjects", queryset=Subject.objects.select_related("person", "municipality")),
             Prefetch("events", queryset=CaseEvent.objects.select_related("actor")),
+            Prefetch("participants", queryset=Participant.objects.select_related("user", "organisation")),
             "referral__problem_areas",
             "referral__cross_border",
             "referral__acceptance_criteria",
         ),
     )
+
+
+def emergency_accesses(*, reviewed: bool) -> QuerySet[EmergencyAccess]:
+    """The emergency accesses still to review (oldest first), or those reviewed (newest first)."""
+    records = EmergencyAccess.objects.select_related("case", "user", "reviewed_by")
+    if reviewed:
+        return records.filter(reviewed_at__isnull=False).order_by("-reviewed_at", "-id")
+    return records.filter(reviewed_at__isnull=True).order_by("opened_at", "id")
+
+
+_PRIMARY_MUNICIPALITY = Prefetch(
+    "subjects",
+    queryset=Subject.objects.filter(is_primary=True)
+    .select_related("municipality")
+    .only("case_id", "municipality__name"),
+    to_attr="primary_subjects",
+)
+
+CASE_OVERVIEW_COLUMNS = (
+    _("Case number"),
+    _("Kind"),
+    _("Status"),
+    _("Municipality"),
+    _("Referring partner"),
+    _("Received"),
+    _("Closed"),
+)
+
+
+def case_overview(*, user: User) -> QuerySet[Case]:
+    """The manager's list of cases: only columns without personal data are read."""
+    return (
+        cases_in_overview_for(user)
+        .select_related("referral__referrer_partner")
+        .only(
+            "number",
+            "kind",
+            "status",
+            "created_at",
+            "closed_at",
+            "referral__received_on",
+            "referral__referrer_partner__name",
+        )
+        .prefetch_related(_PRIMARY_MUNICIPALITY)
+        .order_by("-created_at", "-id")
+    )
+
+
+def case_overview_rows(cases: Iterable[Case]) -> list[tuple[object, ...]]:
+    rows = []
+    for case in cases:
+        referral = getattr(case, "referral", None)
+        primary = case.primary_subjects[0] if case.primary_subjects else None
+        rows.append(
+            (
+                case.number,
+                case.get_kind_display(),
+                case.get_status_display(),
+                primary.municipality.name if primary else "",
+                referral.referrer_partner.name if referral else "",
+                referral.received_on.isoformat() if referral else "",
+                f"{case.closed_at:%Y-%m-%d}" if case.closed_at else "",
+            )
+        )
+    return rows
+
+
+def persons_matching(query: str) -> QuerySet[Person]:
+    """Persons by BSN (nine digits) or by every word of their name."""
+    query = query.strip()
+    if query.isdigit() and len(query) == 9:
+        return Person.objects.filter(bsn=query)
+    persons = Person.objects.all()
+    for word in query.split():
+        persons = persons.filter(
+            Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(name_prefix__icontains=word)
+        )
+    return persons.order_by("last_name", "first_name", "id")

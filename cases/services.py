@@ -9,14 +9,25 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.models import Case, CaseEvent, CaseNumberCounter, Person, Referral, Subject
-from cases.workflow import REFERRAL_EDITABLE
+from cases import access
+from cases.models import (
+    Case,
+    CaseEvent,
+    CaseNumberCounter,
+    EmergencyAccess,
+    Participant,
+    Person,
+    Referral,
+    Subject,
+)
+from cases.workflow import FINAL as FINAL_STATUSES
+from cases.workflow import REFERRAL_EDITABLE, CaseStatus, transition_allowed
 from zvhd.accounts.models import User
-from zvhd.audit.models import AuditEvent
+from zvhd.audit.models import AuditEvent, LegalBasis
 from zvhd.audit.services import audit_record
 from zvhd.reference.models import (
     AcceptanceCriterion,
@@ -61,6 +72,8 @@ class ReferralData:
     problem_areas: Sequence[ProblemArea] = field(default_factory=tuple)
     cross_border: Sequence[CrossBorderScope] = field(default_factory=tuple)
     acceptance_criteria: Sequence[AcceptanceCriterion] = field(default_factory=tuple)
+    # Radicalisation and terrorism (cter) fall under the Wet parta: a compartment of its own.
+    under_wet_parta: bool = False
 
 
 # Error keys for subjects name the subject by position: "subjects.1.bsn" is the BSN of the second one.
@@ -190,7 +203,10 @@ def referral_register(
     if errors:
         raise ValidationError(errors)
     persons = _persons_for(subjects)
-    case = Case.objects.create(number=case_number_next(year=referral.received_on.year))
+    case = Case.objects.create(
+        number=case_number_next(year=referral.received_on.year),
+        legal_basis=LegalBasis.PARTA if referral.under_wet_parta else LegalBasis.WGS,
+    )
     record = Referral.objects.create(case=case, registered_by=by, **_referral_fields(referral))
     _referral_set_many(record, referral)
     Subject.objects.bulk_create(
@@ -206,6 +222,16 @@ def referral_register(
     case_event_add(
         case=case, kind=CaseEvent.Kind.REFERRAL_REGISTERED, by=by, payload={"subjects": len(subjects)}
     )
+    if referral.under_wet_parta:
+        # The compartment admits only people explicitly on the case; the registrar is the first.
+        _participant_create(
+            case=case,
+            by=by,
+            user=by,
+            role_in_case=_("registrar"),
+            start_date=timezone.localdate(),
+            end_date=None,
+        )
     audit_record(
         actor=by,
         action=AuditEvent.Action.CREATE,
@@ -265,3 +291,208 @@ def referral_update(
         ip_address=origin,
     )
     return case
+
+
+# --- Participants ------------------------------------------------------------------------------------
+
+
+def _participant_create(
+    *,
+    case: Case,
+    by: User,
+    user: User,
+    role_in_case: str,
+    start_date: date,
+    end_date: date | None,
+    legal_basis: str = "",
+) -> Participant:
+    participant = Participant.objects.create(
+        case=case,
+        user=user,
+        organisation=user.organisation,
+        role_in_case=role_in_case.strip(),
+        start_date=start_date,
+        end_date=end_date,
+        legal_basis=legal_basis or case.legal_basis,
+        added_by=by,
+    )
+    access.participant_access_sync(case=case, user=user)
+    case_event_add(
+        case=case,
+        kind=CaseEvent.Kind.PARTICIPANT_ADDED,
+        by=by,
+        payload={"participant": participant.pk, "user": str(user), "role": participant.role_in_case},
+    )
+    return participant
+
+
+def _participation_errors(
+    case: Case, user: User, start_date: date, end_date: date | None
+) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if not user.is_active:
+        errors["user"] = [_("This account is disabled.")]
+    if end_date is not None and end_date < start_date:
+        errors["end_date"] = [_("The end date cannot be before the start date.")]
+    if case.status in FINAL_STATUSES:
+        errors["user"] = [_("The case is closed: nobody can be added any more.")]
+    elif (
+        Participant.objects.filter(case=case, user=user)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=start_date))
+        .exists()
+    ):
+        errors["user"] = [_("This person already takes part in the case in this period.")]
+    return errors
+
+
+@transaction.atomic(durable=True)
+def participant_add(
+    *,
+    case: Case,
+    by: User,
+    user: User,
+    role_in_case: str,
+    start_date: date,
+    end_date: date | None = None,
+    legal_basis: str = LegalBasis.WGS,
+    origin: str | None = None,
+) -> Participant:
+    """Invite a professional into the case for a period; his access follows from it."""
+    if not access.may_manage_participants(by, case):
+        raise PermissionError
+    errors = _participation_errors(case, user, start_date, end_date)
+    if errors:
+        raise ValidationError(errors)
+    participant = _participant_create(
+        case=case,
+        by=by,
+        user=user,
+        role_in_case=role_in_case,
+        start_date=start_date,
+        end_date=end_date,
+        legal_basis=legal_basis,
+    )
+    _audit_participant(participant, by=by, action=AuditEvent.Action.CREATE, origin=origin)
+    return participant
+
+
+@transaction.atomic(durable=True)
+def participant_end(
+    *, participant: Participant, by: User, end_date: date | None = None, origin: str | None = None
+) -> Participant:
+    """End a participation (today by default); access ends with it."""
+    if not access.may_manage_participants(by, participant.case):
+        raise PermissionError
+    end_date = end_date or timezone.localdate()
+    if end_date < participant.start_date:
+        raise ValidationError({"end_date": [_("The end date cannot be before the start date.")]})
+    if participant.end_date is not None and participant.end_date <= end_date:
+        return participant  # already ended by then: nothing to do
+    participant.end_date = end_date
+    participant.ended_by = by
+    participant.save(update_fields=["end_date", "ended_by"])
+    access.participant_access_sync(case=participant.case, user=participant.user)
+    case_event_add(
+        case=participant.case,
+        kind=CaseEvent.Kind.PARTICIPANT_ENDED,
+        by=by,
+        payload={"participant": participant.pk, "user": str(participant.user), "until": end_date.isoformat()},
+    )
+    _audit_participant(participant, by=by, action=AuditEvent.Action.UPDATE, origin=origin)
+    return participant
+
+
+def _audit_participant(participant: Participant, *, by: User, action: str, origin: str | None) -> None:
+    audit_record(
+        actor=by,
+        action=action,
+        object_type="participant",
+        object_id=participant.pk,
+        case_id=participant.case_id,
+        data_category=AuditEvent.DataCategory.CASE_FILE,
+        legal_basis=participant.case.legal_basis,
+        ip_address=origin,
+    )
+
+
+# --- Closure -------------------------------------------------------------------------------------------
+
+
+@transaction.atomic(durable=True)
+def case_close(*, case: Case, by: User, reason: str, origin: str | None = None) -> Case:
+    """Close the case: every participation ends today and every grant on the case with it."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if not transition_allowed(case.status, CaseStatus.CLOSED):
+        raise ValidationError(_("This case cannot be closed in its current status."))
+    if reason not in Case.ClosureReason.values:
+        raise ValidationError({"reason": [_("Choose a reason for closing the case.")]})
+    today = timezone.localdate()
+    previous = case.status
+    case.status, case.closure_reason, case.closed_at = CaseStatus.CLOSED, reason, timezone.now()
+    case.version += 1
+    case.save(update_fields=["status", "closure_reason", "closed_at", "version", "updated_at"])
+    Participant.objects.filter(case=case).filter(Q(end_date__isnull=True) | Q(end_date__gt=today)).update(
+        end_date=today, ended_by=by
+    )
+    access.case_access_end_all(case=case)
+    case_event_add(
+        case=case, kind=CaseEvent.Kind.CASE_CLOSED, by=by, payload={"from": previous, "reason": reason}
+    )
+    audit_record(
+        actor=by,
+        action=AuditEvent.Action.UPDATE,
+        object_type="case",
+        object_id=case.pk,
+        case_id=case.pk,
+        data_category=AuditEvent.DataCategory.CASE_FILE,
+        legal_basis=case.legal_basis,
+        ip_address=origin,
+        detail="closed",
+    )
+    return case
+
+
+# --- Emergency access ----------------------------------------------------------------------------------
+
+
+@transaction.atomic(durable=True)
+def emergency_access_open(*, case: Case, by: User, reason: str, origin: str | None = None) -> EmergencyAccess:
+    """Open a case outside one's rights, for today, with a written reason; flagged for review."""
+    if not access.may_use_emergency_access(by, case):
+        raise PermissionError
+    if len(reason.strip()) < 10:
+        raise ValidationError(
+            {"reason": [_("Describe why you need this case now (at least 10 characters).")]}
+        )
+    today = timezone.localdate()
+    record = EmergencyAccess.objects.create(case=case, user=by, reason=reason.strip(), valid_until=today)
+    access.emergency_access_grant(case=case, user=by, day=today)
+    case_event_add(
+        case=case, kind=CaseEvent.Kind.EMERGENCY_ACCESS, by=by, payload={"emergency_access": record.pk}
+    )
+    audit_record(
+        actor=by,
+        action=AuditEvent.Action.READ,
+        object_type="emergency_access",
+        object_id=record.pk,
+        case_id=case.pk,
+        data_category=AuditEvent.DataCategory.CASE_FILE,
+        legal_basis=case.legal_basis,
+        emergency=True,
+        ip_address=origin,
+        detail="opened",
+    )
+    return record
+
+
+@transaction.atomic(durable=True)
+def emergency_access_review(*, record: EmergencyAccess, by: User, note: str) -> EmergencyAccess:
+    """Mark an emergency access as reviewed; it leaves the review list."""
+    record = EmergencyAccess.objects.select_for_update().get(pk=record.pk)
+    if record.reviewed_at is not None:
+        return record
+    if record.user_id == by.pk:
+        raise ValidationError({"note": [_("Someone else must review your own emergency access.")]})
+    record.reviewed_by, record.reviewed_at, record.review_note = by, timezone.now(), note.strip()
+    record.save(update_fields=["reviewed_by", "reviewed_at", "review_note"])
+    return record

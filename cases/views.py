@@ -12,11 +12,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from cases import selectors, services
+from cases import access, selectors, services
 from cases.filters import ReferralFilter
-from cases.forms import ReferralForm, SubjectFormSet, apply_service_errors, without_validation
+from cases.forms import (
+    ParticipantForm,
+    ReferralForm,
+    SubjectFormSet,
+    apply_service_errors,
+    without_validation,
+)
 from cases.reading import case_open, cases_listed
-from cases.workflow import REFERRAL_EDITABLE
+from cases.workflow import REFERRAL_EDITABLE, CaseStatus, transition_allowed
 from zvhd.accounts.capabilities import Capability, user_has_capability
 from zvhd.accounts.decorators import capability_required
 from zvhd.audit.services import client_ip
@@ -91,14 +97,24 @@ def referral_create(request: HttpRequest) -> HttpResponse:
 @capability_required(Capability.CASE_VIEW)
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_open(request, pk)
+    today = timezone.localdate()
+    participants = list(case.participants.all())
+    for participant in participants:
+        participant.current = participant.is_current_on(today) and case.status != CaseStatus.CLOSED
+    can_manage = access.may_manage_participants(request.user, case)
     context = {
         "case": case,
         "subjects": list(case.subjects.all()),
+        "participants": participants,
+        "can_manage_participants": can_manage,
+        "participant_form": ParticipantForm(initial={"start_date": today}) if can_manage else None,
+        "can_close": case.coordinator_id == request.user.pk
+        and transition_allowed(case.status, CaseStatus.CLOSED),
         "referral": getattr(case, "referral", None),
         "events": list(case.events.all()),
         "can_edit_referral": case.status in REFERRAL_EDITABLE
         and user_has_capability(request.user, Capability.REFERRAL_REGISTER),
-        "today": timezone.localdate(),
+        "today": today,
     }
     return render(request, "cases/case_detail.html", context)
 

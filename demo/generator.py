@@ -8,18 +8,24 @@ the distributions for the other years, accounts, texts. This module only knows t
    topic ...) over that year's plans, so the counts come out exactly; other years draw from weights.
    The case histories are then laid out year by year: which coordination cases close in which year
    is chosen so that the yearly inflow, active and closed counts match the profile.
-2. Write: the plans become rows with `bulk_create` in one transaction. No services and no audit
-   records: loading demo data is not user activity.
+2. Plan who takes part and who sees what (a second seeded `random.Random`, so the case file of step 1
+   is the same with or without it): the cter compartment, participants of open and recently closed
+   cases, the liaison's agenda, emergency accesses and closure reasons.
+3. Write: the plans become rows with `bulk_create` in one transaction. No services and no audit
+   records: loading demo data is not user activity. Object permissions are granted through
+   `cases.access`, the one module that grants them, exactly as the participant services do.
 
 The definitions behind the figures are in docs/demo-data.md.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import random
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -29,11 +35,24 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from cases.models import Case, CaseEvent, CaseNumberCounter, Person, Referral, Subject
+from cases import access
+from cases.models import (
+    Case,
+    CaseEvent,
+    CaseNumberCounter,
+    CaseUserObjectPermission,
+    EmergencyAccess,
+    Participant,
+    Person,
+    Referral,
+    Subject,
+)
 from cases.workflow import CaseStatus
 from demo import people
 from zvhd.accounts.models import Role, User
+from zvhd.audit.models import LegalBasis
 from zvhd.reference.models import (
     AcceptanceCriterion,
     CrossBorderScope,
@@ -114,6 +133,8 @@ class Plan:
     triage_actor: str = ""
     coordinator: str | None = None
     moments: dict[str, datetime] = field(default_factory=dict)
+    legal_basis: str = LegalBasis.WGS
+    closure_reason: str = ""
 
 
 # --- Small helpers: labels, weights, days --------------------------------------------------------
@@ -258,6 +279,31 @@ def profile_errors(profile: Profile) -> list[str]:
     unknown = set(profile["continuation"]["outcomes"]) - set(OUTCOMES)
     if unknown:
         errors.append(f"continuation: unknown outcomes {sorted(unknown)}.")
+    return errors + _access_errors(profile)
+
+
+def _access_errors(profile: Profile) -> list[str]:
+    """Every account the access section names is one of the profile's accounts, with a role that fits."""
+    conf = profile["access"]
+    partner, coordinator = {Role.PARTNER_PROFESSIONAL}, {Role.COORDINATOR}
+    compartment = conf["compartment"]
+    named = [(spec["username"], partner) for spec in [*conf["partners"], *compartment["participants"]]]
+    named += [(spec["coordinator"], coordinator) for spec in conf["partners"] if "coordinator" in spec]
+    named += [
+        (compartment["coordinator"], coordinator),
+        (compartment["registrar"], {Role.SUPPORT_OFFICER}),
+        (conf["agenda"]["liaison"], {Role.LIAISON}),
+        (conf["emergency_access"]["reviewer"], {Role.MANAGER, Role.PRIVACY_OFFICER}),
+    ]
+    roles = {row["username"]: row["role"] for row in profile["accounts"]}
+    errors = [
+        f"access: {username!r} is not an account with the role {' or '.join(sorted(allowed))}."
+        for username, allowed in named
+        if roles.get(username) not in allowed
+    ]
+    emergency = conf["emergency_access"]
+    if len(emergency["reasons"]) < emergency["reviewed"] + emergency["unreviewed"]:
+        errors.append("access: emergency_access needs a reason for every emergency access.")
     return errors
 
 
@@ -622,6 +668,7 @@ def _plan_waiting_list(ctx: _Context, plans: list[Plan]) -> None:
 class _Staff:
     support_officers: list[str]
     coordinators: list[str]
+    hours: dict[str, float]  # working hours a week per procesregisseur: his share of the open cases
 
 
 def _staff(profile: Profile) -> _Staff:
@@ -629,12 +676,14 @@ def _staff(profile: Profile) -> _Staff:
     support = [
         a["username"] for a in accounts if a["role"] == Role.SUPPORT_OFFICER and not a.get("administrator")
     ]
-    coordinators = [a["username"] for a in accounts if a["role"] == Role.COORDINATOR]
-    if not support or not coordinators:
+    rows = [a for a in accounts if a["role"] == Role.COORDINATOR]
+    if not support or not rows:
         raise ProfileError(
             "The profile needs at least one procesondersteuner and one procesregisseur account."
         )
-    return _Staff(support, coordinators)
+    full_time = max((row["hours"] for row in rows if "hours" in row), default=1)
+    hours = {row["username"]: row.get("hours", full_time) for row in rows}
+    return _Staff(support, [row["username"] for row in rows], hours)
 
 
 def _age_range(profile: Profile, bucket_code: str) -> tuple[int, int]:
@@ -719,8 +768,11 @@ def _criteria(rng: random.Random, outcome: str, criteria: dict[str, list[str]]) 
 
 
 def _moment(ctx: _Context, day: date | None) -> datetime | None:
-    if day is None:
-        return None
+    return None if day is None else _working_moment(ctx, day)
+
+
+def _working_moment(ctx: _Context, day: date) -> datetime:
+    """A moment within working hours on `day`."""
     first, last = ctx.timing["working_hours"]
     minute = ctx.rng.randint(first * 60, last * 60 - 1)
     return datetime.combine(day, time(minute // 60, minute % 60), tzinfo=timezone.get_default_timezone())
@@ -745,12 +797,16 @@ def _plan_details(ctx: _Context, plans: list[Plan], staff: _Staff) -> None:
 
 
 def _assign_coordinators(ctx: _Context, plans: list[Plan], staff: _Staff) -> None:
-    """Each case that has started goes to the procesregisseur with the fewest open cases that day."""
+    """Each case that has started goes to the procesregisseur with the fewest open cases per working
+    hour that day."""
     started = [plan for plan in plans if plan.assigned_on is not None and plan.assigned_on < ctx.today]
     ends: dict[str, list[date]] = {username: [] for username in staff.coordinators}
     for plan in sorted(started, key=lambda plan: plan.assigned_on or date.min):
         day = plan.assigned_on or date.min
-        load = {username: sum(end > day for end in closing) for username, closing in ends.items()}
+        load = {
+            username: sum(end > day for end in closing) / staff.hours[username]
+            for username, closing in ends.items()
+        }
         fewest = min(load.values())
         plan.coordinator = ctx.rng.choice([username for username, open_ in load.items() if open_ == fewest])
         ends[plan.coordinator].append(plan.closed_on or date.max)
@@ -835,6 +891,380 @@ def status_of(events: Sequence[EventPlan]) -> str:
     return str(last.payload["to"]) if last.kind == CaseEvent.Kind.STATUS_CHANGED else CaseStatus.REGISTERED
 
 
+# --- 6. Who takes part and who sees what ---------------------------------------------------------
+
+
+@dataclass(eq=False)
+class ParticipationPlan:
+    """A partner professional (or the registrar of a cter referral) in one case, for a period."""
+
+    case: Plan
+    username: str
+    role: str
+    start: date
+    end: date | None
+    added_by: str
+    added_at: datetime
+    ended_at: datetime | None = None  # ended on its own before the case closed: a timeline event
+
+    @property
+    def ended_by(self) -> str | None:
+        """Whoever ended it: the procesregisseur, by hand or by closing the case."""
+        return (self.case.coordinator or self.added_by) if self.end is not None else None
+
+
+@dataclass(eq=False)
+class EmergencyPlan:
+    case: Plan
+    username: str
+    reason: str
+    opened_at: datetime
+    reviewed_by: str | None = None
+    reviewed_at: datetime | None = None
+    review_note: str = ""
+
+
+@dataclass(frozen=True)
+class TimelineAddition:
+    """An event the access plan adds to a case's timeline; its payload names the row written for it."""
+
+    case: Plan
+    kind: str
+    at: datetime
+    actor: str
+    source: ParticipationPlan | EmergencyPlan
+
+
+@dataclass
+class AccessPlan:
+    participations: list[ParticipationPlan]
+    emergencies: list[EmergencyPlan]
+    liaison: str
+    agenda: list[Plan]  # referrals on the agenda of the liaison's next ketenkamer
+    agenda_from: date
+    agenda_until: date
+
+    def additions(self) -> Iterator[TimelineAddition]:
+        for item in self.participations:
+            yield TimelineAddition(
+                item.case, CaseEvent.Kind.PARTICIPANT_ADDED, item.added_at, item.added_by, item
+            )
+            if item.ended_at is not None and item.ended_by is not None:
+                yield TimelineAddition(
+                    item.case, CaseEvent.Kind.PARTICIPANT_ENDED, item.ended_at, item.ended_by, item
+                )
+        for record in self.emergencies:
+            yield TimelineAddition(
+                record.case, CaseEvent.Kind.EMERGENCY_ACCESS, record.opened_at, record.username, record
+            )
+
+    def moments_per_case(self) -> dict[Plan, list[datetime]]:
+        moments: dict[Plan, list[datetime]] = {}
+        for addition in self.additions():
+            moments.setdefault(addition.case, []).append(addition.at)
+        return moments
+
+
+@dataclass(frozen=True)
+class _Today:
+    """What the access plan needs to know of the case file: the context and each plan's status today."""
+
+    ctx: _Context
+    statuses: dict[Plan, str]
+
+    @property
+    def conf(self) -> dict[str, Any]:
+        return self.ctx.profile["access"]
+
+    def last_working_day(self) -> date:
+        return _previous_working_day(self.ctx.today)
+
+
+def _started_on(plan: Plan) -> date:
+    return plan.assigned_on or plan.decided_on
+
+
+def _after(moment: datetime, floor: datetime | None) -> datetime:
+    """`moment`, or a little after `floor` if that is later: an addition follows what it depends on."""
+    return moment if floor is None or moment > floor else floor + timedelta(minutes=15)
+
+
+def _started_moment(plan: Plan) -> datetime | None:
+    return plan.moments.get("assigned", plan.moments.get("decided"))
+
+
+# The cter compartment: prefer cases that show the compartment at work (in triage, then open).
+_COMPARTMENT_TIERS = {
+    CaseStatus.REGISTERED: 0,
+    CaseStatus.TRIAGE: 0,
+    CaseStatus.ACTIVE: 1,
+    CaseStatus.CLOSED: 2,
+}
+
+
+def _plan_compartment(today: _Today, plans: list[Plan]) -> list[Plan]:
+    """A few radicalisation referrals of the free years fall under the Wet parta.
+
+    Waiting cases are left out: nobody could take one up (the compartment hides it from the team). The
+    house's cter procesregisseur coordinates them and a designated procesondersteuner registers them.
+    """
+    conf = today.conf["compartment"]
+    first_free_year = counted_years(today.ctx.profile)[-1] + 1
+    _recast_a_referral_in_triage(today, [plan for plan in plans if plan.year >= first_free_year])
+    candidates = [
+        (_COMPARTMENT_TIERS[today.statuses[plan]], -index, plan)
+        for index, plan in enumerate(plans)
+        if plan.year >= first_free_year
+        and plan.main_topic == conf["main_topic"]
+        and today.statuses[plan] in _COMPARTMENT_TIERS
+    ]
+    chosen = [plan for _, _, plan in sorted(candidates, key=lambda row: row[:2])[: conf["cases"]]]
+    for plan in chosen:
+        plan.legal_basis = LegalBasis.PARTA
+        plan.registrar = plan.triage_actor = conf["registrar"]
+    for plan in chosen:
+        _hand_over(today, plans, plan, conf["coordinator"])
+    return chosen
+
+
+def _recast_a_referral_in_triage(today: _Today, plans: list[Plan]) -> None:
+    """When no referral of the compartment's main topic is in triage today, the latest referral in triage
+    becomes one (with concerns to match), so that the compartment is seen at work in triage."""
+    topic = today.conf["compartment"]["main_topic"]
+    in_triage = [plan for plan in plans if today.statuses[plan] == CaseStatus.TRIAGE]
+    if not in_triage or any(plan.main_topic == topic for plan in in_triage):
+        return
+    in_triage[-1].main_topic = topic
+    in_triage[-1].concerns = today.ctx.rng.choice(today.ctx.profile["texts"]["concerns"][topic])
+
+
+def _hand_over(today: _Today, plans: list[Plan], plan: Plan, coordinator: str) -> None:
+    """Give a started case to `coordinator`; its procesregisseur gets a comparable case of his in return
+    (same kind and status, started about the same day), so that the caseloads stay as they were."""
+    previous = plan.coordinator
+    if previous is None or previous == coordinator:
+        return
+    comparable = [
+        other
+        for other in plans
+        if other.coordinator == coordinator
+        and other.legal_basis == LegalBasis.WGS
+        and other.outcome == plan.outcome
+        and today.statuses[other] == today.statuses[plan]
+    ]
+    if comparable:
+        swap = min(comparable, key=lambda other: abs((_started_on(other) - _started_on(plan)).days))
+        swap.coordinator = previous
+    plan.coordinator = coordinator
+
+
+def _plan_closure_reasons(today: _Today, plans: list[Plan]) -> None:
+    reasons = today.ctx.weights["closure_reasons"]
+    for plan in plans:
+        if today.statuses[plan] == CaseStatus.CLOSED:
+            plan.closure_reason = _draw(today.ctx.rng, reasons[plan.outcome])
+
+
+def _participation_start(today: _Today, plan: Plan, latest: date) -> date:
+    """A working day soon after the case started, not after `latest`, not before the start."""
+    offset = today.ctx.rng.randint(*today.conf["participation_start_days"])
+    day = _working_day_from(_started_on(plan) + timedelta(days=offset))
+    return max(_started_on(plan), min(day, latest))
+
+
+def _added(today: _Today, plan: Plan, start: date, by: str, role: str, username: str) -> ParticipationPlan:
+    """A participation added by the procesregisseur on its first day, until further notice."""
+    moment = _after(_working_moment(today.ctx, start), _started_moment(plan))
+    return ParticipationPlan(plan, username, role, start, None, by, moment)
+
+
+def _compartment_participations(today: _Today, compartment: list[Plan]) -> list[ParticipationPlan]:
+    """The registrar takes part from registration on (as `referral_register` does); once the case has a
+    procesregisseur he adds the profile's participants. Closing the case ends them all."""
+    conf = today.conf["compartment"]
+    result = []
+    for plan in compartment:
+        closed = today.statuses[plan] == CaseStatus.CLOSED
+        registered = plan.moments["registered"] + timedelta(minutes=1)
+        own = [
+            ParticipationPlan(
+                plan,
+                plan.registrar,
+                conf["registrar_role"],
+                plan.received_on,
+                None,
+                plan.registrar,
+                registered,
+            )
+        ]
+        if plan.coordinator is not None:
+            latest = (
+                _previous_working_day(plan.closed_on)
+                if closed and plan.closed_on
+                else today.last_working_day()
+            )
+            for spec in conf["participants"]:
+                start = _participation_start(today, plan, latest)
+                own.append(_added(today, plan, start, plan.coordinator, spec["role"], spec["username"]))
+        for item in own:
+            item.end = plan.closed_on if closed else None
+        result += own
+    return result
+
+
+def _preferred(spec: dict[str, Any], plan: Plan) -> bool:
+    labels = {plan.main_topic, *plan.problem_areas.split("+")}
+    return bool(labels & set(spec.get("prefers", ())))
+
+
+def _sample_cases(today: _Today, spec: dict[str, Any], pool: list[Plan], count: int) -> list[Plan]:
+    weights = [today.conf["preference_weight"] if _preferred(spec, plan) else 1.0 for plan in pool]
+    return _weighted_sample(today.ctx.rng, pool, weights, min(count, len(pool)))
+
+
+def _open_participations(today: _Today, spec: dict[str, Any], pool: list[Plan]) -> list[ParticipationPlan]:
+    """Current participations, `ended` ones that ended in the last weeks (in the longest-running of the
+    chosen cases) and `upcoming` ones that start next week."""
+    rng = today.ctx.rng
+    ended, upcoming = spec.get("ended", 0), spec.get("upcoming", 0)
+    chosen = _sample_cases(today, spec, pool, spec["current"] + ended + upcoming)
+    oldest = sorted(chosen, key=_started_on)[:ended]
+    rest = [plan for plan in chosen if plan not in oldest]
+    result = []
+    for plan in chosen:
+        role = rng.choice(spec["roles"])
+        if plan in oldest:
+            result.append(_ended_participation(today, spec, plan, role))
+        elif plan in rest[:upcoming]:
+            result.append(_upcoming_participation(today, spec, plan, role))
+        else:
+            start = _participation_start(today, plan, today.last_working_day())
+            result.append(_added(today, plan, start, plan.coordinator or "", role, spec["username"]))
+    return result
+
+
+def _ended_participation(today: _Today, spec: dict[str, Any], plan: Plan, role: str) -> ParticipationPlan:
+    rng = today.ctx.rng
+    end = _working_day_from(today.ctx.today - timedelta(days=rng.randint(*today.conf["ended_days_ago"])))
+    end = min(end, today.last_working_day())
+    start = _participation_start(today, plan, end - timedelta(weeks=2))
+    item = _added(today, plan, start, plan.coordinator or "", role, spec["username"])
+    item.end = max(end, start)
+    item.ended_at = _after(_working_moment(today.ctx, item.end), item.added_at)
+    return item
+
+
+def _upcoming_participation(today: _Today, spec: dict[str, Any], plan: Plan, role: str) -> ParticipationPlan:
+    rng = today.ctx.rng
+    start = today.ctx.today + timedelta(days=rng.randint(*today.conf["upcoming_in_days"]))
+    added_on = max(
+        _started_on(plan), _previous_working_day(today.ctx.today - timedelta(days=rng.randint(0, 3)))
+    )
+    moment = _after(_working_moment(today.ctx, added_on), _started_moment(plan))
+    return ParticipationPlan(plan, spec["username"], role, start, None, plan.coordinator or "", moment)
+
+
+def _closed_participations(today: _Today, spec: dict[str, Any], pool: list[Plan]) -> list[ParticipationPlan]:
+    """Participations in cases closed in the last year: they ended when the case closed."""
+    result = []
+    for plan in _sample_cases(today, spec, pool, spec.get("closed", 0)):
+        closed_on = plan.closed_on or today.ctx.today
+        start = _participation_start(today, plan, _previous_working_day(closed_on))
+        item = _added(
+            today, plan, start, plan.coordinator or "", today.ctx.rng.choice(spec["roles"]), spec["username"]
+        )
+        item.end = closed_on
+        result.append(item)
+    return result
+
+
+def _partner_participations(today: _Today, plans: list[Plan]) -> list[ParticipationPlan]:
+    """Each partner account takes part in some open coordination cases (only those of one procesregisseur
+    where the profile says so) and in some closed in the last year; never in the cter compartment."""
+    horizon = today.ctx.today - timedelta(days=today.conf["closed_within_days"])
+    coordination = [p for p in plans if p.outcome == COORDINATION and p.legal_basis == LegalBasis.WGS]
+    open_pool = [p for p in coordination if today.statuses[p] == CaseStatus.ACTIVE]
+    closed_pool = [
+        p
+        for p in coordination
+        if today.statuses[p] == CaseStatus.CLOSED and (p.closed_on or date.min) >= horizon
+    ]
+    result = []
+    for spec in today.conf["partners"]:
+        coordinator = spec.get("coordinator")
+        ours = [p for p in open_pool if coordinator in (None, p.coordinator)]
+        result += _open_participations(today, spec, ours)
+        ours = [p for p in closed_pool if coordinator in (None, p.coordinator)]
+        result += _closed_participations(today, spec, ours)
+    return result
+
+
+def _plan_emergency_accesses(today: _Today, plans: list[Plan], staff: _Staff) -> list[EmergencyPlan]:
+    """Emergency accesses of the last weeks, each by a procesregisseur who is not on the case; the oldest
+    are reviewed, the others wait on the review list. Their one-day grants have expired."""
+    conf, rng, day0 = today.conf["emergency_access"], today.ctx.rng, today.ctx.today
+    count = conf["reviewed"] + conf["unreviewed"]
+    ages = sorted(rng.sample(range(conf["days_ago"][0], conf["days_ago"][1] + 1), count), reverse=True)
+    pool = [
+        plan
+        for plan in plans
+        if today.statuses[plan] == CaseStatus.ACTIVE
+        and plan.legal_basis == LegalBasis.WGS
+        and _started_on(plan) < day0 - timedelta(days=ages[0] + 7)
+    ]
+    if len(pool) < count:
+        raise ProfileError(f"emergency_access: only {len(pool)} open cases to open, not {count}.")
+    reasons = rng.sample(conf["reasons"], count)
+    openers = rng.sample(staff.coordinators, len(staff.coordinators))
+    records = []
+    for index, (plan, age) in enumerate(zip(rng.sample(pool, count), ages, strict=True)):
+        turn = openers[index:] + openers[:index]  # colleagues take turns
+        opener = next((name for name in turn if name != plan.coordinator), None)
+        if opener is None:
+            raise ProfileError("emergency_access: there is no other procesregisseur to open a case.")
+        record = EmergencyPlan(plan, opener, reasons[index], _evening(today, day0 - timedelta(days=age)))
+        if index < conf["reviewed"]:
+            _review(today, record)
+        records.append(record)
+    return records
+
+
+def _evening(today: _Today, day: date) -> datetime:
+    """Emergencies happen out of office hours: a moment within the profile's emergency hours."""
+    first, last = today.conf["emergency_access"]["hours"]
+    minute = today.ctx.rng.randint(first * 60, last * 60 - 1)
+    return datetime.combine(day, time(minute // 60, minute % 60), tzinfo=timezone.get_default_timezone())
+
+
+def _review(today: _Today, record: EmergencyPlan) -> None:
+    """Reviewed one or two working days later (by yesterday at the latest)."""
+    conf, rng = today.conf["emergency_access"], today.ctx.rng
+    day = min(_add_working_days(record.opened_at.date(), rng.randint(1, 2)), today.last_working_day())
+    record.reviewed_by, record.review_note = conf["reviewer"], rng.choice(conf["review_notes"])
+    record.reviewed_at = _after(_working_moment(today.ctx, day), record.opened_at)
+
+
+def plan_access(*, profile: Profile, plans: list[Plan], today: date, rng: random.Random) -> AccessPlan:
+    """Who takes part in which case and what each demo account sees, as of `today`."""
+    ctx = _Context(profile, rng, today, {})
+    state = _Today(ctx, {plan: status_of(timeline(plan, today)) for plan in plans})
+    compartment = _plan_compartment(state, plans)
+    _plan_closure_reasons(state, plans)
+    participations = _compartment_participations(state, compartment) + _partner_participations(state, plans)
+    emergencies = _plan_emergency_accesses(state, plans, _staff(profile))
+    agenda_conf = state.conf["agenda"]
+    meeting = _next_weekday(today, ctx.timing["ketenkamer_weekday"])
+    agenda = [p for p in plans if state.statuses[p] == CaseStatus.TRIAGE and p.legal_basis == LegalBasis.WGS]
+    return AccessPlan(
+        participations,
+        emergencies,
+        liaison=agenda_conf["liaison"],
+        agenda=agenda,
+        agenda_from=meeting - timedelta(days=agenda_conf["days_before"]),
+        agenda_until=meeting + timedelta(days=agenda_conf["days_after"]),
+    )
+
+
 # --- Writing -------------------------------------------------------------------------------------
 
 
@@ -869,20 +1299,42 @@ class _References:
         return {code: partner.domain for code, partner in self.tables["partner"].items()}
 
 
-def accounts_ensure(profile: Profile, refs: _References) -> tuple[dict[str, User], int]:
-    """The profile's accounts, created with the demo password where they do not exist yet.
+def accounts_ensure(profile: Profile, refs: _References, *, seed: int) -> tuple[dict[str, User], int]:
+    """The profile's accounts, created with the demo password where they do not exist yet, each with a
+    confirmed authenticator app (`make otp user=<name>` shows its code).
 
     The password is hashed once (a proper hash takes about a second) and the hash shared.
     """
     rows = profile["accounts"]
     users = User.objects.in_bulk([row["username"] for row in rows], field_name="username")
     missing = [row for row in rows if row["username"] not in users]
-    if not missing:
-        return users, 0
-    password = make_password(DEMO_PASSWORD)
-    new = [_account(row, refs, password) for row in missing]
-    User.objects.bulk_create(new)
-    return users | {user.username: user for user in new}, len(new)
+    if missing:
+        password = make_password(DEMO_PASSWORD)
+        new = [_account(row, refs, password) for row in missing]
+        User.objects.bulk_create(new)
+        users |= {user.username: user for user in new}
+    demo_devices_ensure(users=list(users.values()), seed=seed)
+    return users, len(missing)
+
+
+def demo_totp_key(username: str, seed: int) -> str:
+    """The secret of a demo account's authenticator app: the same for the same user name and seed, so that
+    an app set up once keeps working after the demo data are loaded anew."""
+    return hmac.new(str(seed).encode(), username.encode(), hashlib.sha1).hexdigest()
+
+
+def demo_devices_ensure(*, users: Sequence[User], seed: int) -> int:
+    """A confirmed TOTP device for every account that has none; how many were added."""
+    equipped = set(
+        TOTPDevice.objects.filter(user__in=users, confirmed=True).values_list("user_id", flat=True)
+    )
+    new = [
+        TOTPDevice(user=user, name="Demo", key=demo_totp_key(user.username, seed), confirmed=True)
+        for user in users
+        if user.pk not in equipped
+    ]
+    TOTPDevice.objects.bulk_create(new)
+    return len(new)
 
 
 def _account(row: dict[str, Any], refs: _References, password: str) -> User:
@@ -902,19 +1354,25 @@ def _account(row: dict[str, Any], refs: _References, password: str) -> User:
     )
 
 
-def _case_row(plan: Plan, events: list[EventPlan], users: dict[str, User]) -> Case:
+def _case_row(plan: Plan, events: list[EventPlan], added: list[datetime], users: dict[str, User]) -> Case:
+    """The case; `added` are the moments of the events the access plan adds to its timeline."""
     status = status_of(events)
     decided = status not in (CaseStatus.REGISTERED, CaseStatus.TRIAGE, *REFUSALS)
     kind = plan.outcome if decided else Case.Kind.UNDECIDED
+    closed = status == CaseStatus.CLOSED
     return Case(
         number=plan.number,
         kind=kind,
         intensity=plan.intensity if kind == COORDINATION else "",
         status=status,
+        legal_basis=plan.legal_basis,
         coordinator=users[plan.coordinator] if plan.coordinator else None,
         created_at=plan.moments["registered"],
-        closed_at=plan.moments["closed"] if status == CaseStatus.CLOSED else None,
-        version=len(events),
+        closed_at=plan.moments["closed"] if closed else None,
+        closure_reason=plan.closure_reason if closed else "",
+        version=len(events) + len(added),
+        # bulk_create stamps updated_at with the current time (auto_now); bulk_update sets this one.
+        updated_at=max([events[-1].at, *added]),
     )
 
 
@@ -971,14 +1429,21 @@ def _many_to_many(plans: list[Plan], cases: list[Case], refs: _References) -> di
     return created
 
 
-def write_plans(plans: list[Plan], today: date, refs: _References, users: dict[str, User]) -> dict[str, int]:
-    """Insert the planned cases with everything that hangs on them; returns rows created per kind."""
+def write_plans(
+    plans: list[Plan], today: date, refs: _References, users: dict[str, User], added: AccessPlan
+) -> tuple[list[Case], dict[str, int]]:
+    """Insert the planned cases with everything that hangs on them; returns the cases (in the order of
+    `plans`) and the rows created per kind. The events `added` plans are written by `write_access`."""
     timelines = [timeline(plan, today) for plan in plans]
-    cases = [_case_row(plan, events, users) for plan, events in zip(plans, timelines, strict=True)]
+    moments = added.moments_per_case()
+    cases = [
+        _case_row(plan, events, moments.get(plan, []), users)
+        for plan, events in zip(plans, timelines, strict=True)
+    ]
+    updated = [case.updated_at for case in cases]
     Case.objects.bulk_create(cases)
-    # bulk_create stamps updated_at with the current time (auto_now); bulk_update does not.
-    for case, events_of_case in zip(cases, timelines, strict=True):
-        case.updated_at = events_of_case[-1].at
+    for case, moment in zip(cases, updated, strict=True):
+        case.updated_at = moment
     Case.objects.bulk_update(cases, ["updated_at"], batch_size=500)
     Referral.objects.bulk_create(_referral_row(p, c, refs, users) for p, c in zip(plans, cases, strict=True))
     persons = [_person_row(s, p.moments["registered"]) for p in plans for s in p.subjects]
@@ -1014,7 +1479,98 @@ def write_plans(plans: list[Plan], today: date, refs: _References, users: dict[s
         "persons": len(persons),
         "subjects": len(subjects),
     }
-    return counts | {"case events": len(events)} | _many_to_many(plans, cases, refs)
+    return cases, counts | {"case events": len(events)} | _many_to_many(plans, cases, refs)
+
+
+def _participant_row(item: ParticipationPlan, case: Case, users: dict[str, User]) -> Participant:
+    user = users[item.username]
+    return Participant(
+        case=case,
+        user=user,
+        organisation_id=user.organisation_id,
+        role_in_case=item.role,
+        start_date=item.start,
+        end_date=item.end,
+        legal_basis=case.legal_basis,
+        added_by=users[item.added_by],
+        added_at=item.added_at,
+        ended_by=users[item.ended_by] if item.ended_by else None,
+    )
+
+
+def _emergency_row(record: EmergencyPlan, case: Case, users: dict[str, User]) -> EmergencyAccess:
+    return EmergencyAccess(
+        case=case,
+        user=users[record.username],
+        reason=record.reason,
+        opened_at=record.opened_at,
+        valid_until=record.opened_at.astimezone(timezone.get_default_timezone()).date(),
+        reviewed_by=users[record.reviewed_by] if record.reviewed_by else None,
+        reviewed_at=record.reviewed_at,
+        review_note=record.review_note,
+    )
+
+
+def _addition_payload(addition: TimelineAddition, row: Participant | EmergencyAccess) -> dict[str, object]:
+    """The payload the services write for the same event."""
+    if isinstance(row, EmergencyAccess):
+        return {"emergency_access": row.pk}
+    payload: dict[str, object] = {"participant": row.pk, "user": str(row.user)}
+    if addition.kind == CaseEvent.Kind.PARTICIPANT_ENDED:
+        return payload | {"until": row.end_date.isoformat() if row.end_date else ""}
+    return payload | {"role": row.role_in_case}
+
+
+def _grants_write(plan: AccessPlan, cases: dict[Plan, Case], users: dict[str, User], today: date) -> int:
+    """The object permissions, through `cases.access` as the services grant them: each participant's
+    grant follows his participations (closed cases grant nothing), the liaison's covers his agenda."""
+    before = CaseUserObjectPermission.objects.count()
+    pairs = dict.fromkeys((item.case, item.username) for item in plan.participations)
+    for case_plan, username in pairs:
+        if cases[case_plan].status != CaseStatus.CLOSED:
+            access.participant_access_sync(case=cases[case_plan], user=users[username], today=today)
+    for case_plan in plan.agenda:
+        access.liaison_access_grant(
+            case=cases[case_plan],
+            user=users[plan.liaison],
+            valid_from=plan.agenda_from,
+            valid_until=plan.agenda_until,
+        )
+    return CaseUserObjectPermission.objects.count() - before
+
+
+def write_access(
+    plan: AccessPlan, cases: dict[Plan, Case], users: dict[str, User], today: date
+) -> dict[str, int]:
+    """Participants, emergency accesses, the events they add to the timelines, and the grants."""
+    participants = [_participant_row(item, cases[item.case], users) for item in plan.participations]
+    Participant.objects.bulk_create(participants)
+    emergencies = [_emergency_row(record, cases[record.case], users) for record in plan.emergencies]
+    EmergencyAccess.objects.bulk_create(emergencies)
+    rows: dict[int, Participant | EmergencyAccess] = {
+        id(source): row
+        for source, row in [
+            *zip(plan.participations, participants, strict=True),
+            *zip(plan.emergencies, emergencies, strict=True),
+        ]
+    }
+    events = [
+        CaseEvent(
+            case=cases[addition.case],
+            kind=addition.kind,
+            actor=users[addition.actor],
+            occurred_at=addition.at,
+            payload=_addition_payload(addition, rows[id(addition.source)]),
+        )
+        for addition in plan.additions()
+    ]
+    CaseEvent.objects.bulk_create(events)
+    return {
+        "participants": len(participants),
+        "emergency accesses": len(emergencies),
+        "case events": len(events),
+        "case permissions": _grants_write(plan, cases, users, today),
+    }
 
 
 def _counters_continue(last_numbers: dict[int, int]) -> int:
@@ -1048,12 +1604,20 @@ def demo_data_create(*, seed: int = DEFAULT_SEED, today: date, profile: Profile)
         raise ProfileError(f"The demo data needs a date on or after {earliest:%Y-%m-%d} as today.")
     with transaction.atomic():
         refs = _References.load()
-        users, accounts_created = accounts_ensure(profile, refs)
-        rng = random.Random(seed)
+        users, accounts_created = accounts_ensure(profile, refs, seed=seed)
         plans, last_numbers = plan_cases(
-            profile=profile, today=today, rng=rng, partner_domains=refs.partner_domains()
+            profile=profile, today=today, rng=random.Random(seed), partner_domains=refs.partner_domains()
         )
-        created = {"accounts": accounts_created} | write_plans(plans, today, refs, users)
+        # A generator of its own: the case file above is the same with or without what follows.
+        access_plan = plan_access(
+            profile=profile, plans=plans, today=today, rng=random.Random(f"{seed}:access")
+        )
+        cases, created = write_plans(plans, today, refs, users, access_plan)
+        created = {"accounts": accounts_created} | created
+        for what, count in write_access(
+            access_plan, dict(zip(plans, cases, strict=True)), users, today
+        ).items():
+            created[what] = created.get(what, 0) + count
         created["case number counters"] = _counters_continue(last_numbers)
     statuses = Counter(status_of(timeline(plan, today)) for plan in plans)
     accounts = [(row["username"], row["role"]) for row in profile["accounts"]]

@@ -12,6 +12,7 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 
+from tests.accounts.logins import otp_verified_login
 from tests.factories import UserFactory
 from zvhd.accounts.models import Role, User
 from zvhd.reference.loading import load_reference_data, read_reference_file
@@ -59,10 +60,9 @@ def petra(db: None) -> User:
 
 @pytest.fixture
 def client_for(client):  # type: ignore[no-untyped-def]
-    """`client_for(user)`: the test client logged in as `user`."""
+    """`client_for(user)`: the test client logged in as `user`, second factor included."""
 
     def login(user: User):  # type: ignore[no-untyped-def]
-        client.force_login(user)
-        return client
+        return otp_verified_login(client, user)
 
     return login

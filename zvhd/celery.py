@@ -8,6 +8,7 @@ and call services.
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zvhd.settings")
 
@@ -24,4 +25,19 @@ def _schedule(sender: Celery, **kwargs: object) -> None:
         settings.ZVHD_HEARTBEAT_SECONDS,
         sender.signature("zvhd.health.tasks.worker_heartbeat"),
         name="worker heartbeat",
+    )
+    sender.add_periodic_task(
+        crontab(hour=2, minute=15),
+        sender.signature("zvhd.audit.tasks.audit_chain_verify"),
+        name="verify the access log's hash chain",
+    )
+    sender.add_periodic_task(
+        crontab(hour=0, minute=5),
+        sender.signature("cases.tasks.expired_grants_remove"),
+        name="remove expired case grants",
+    )
+    sender.add_periodic_task(
+        crontab(day_of_month=1, month_of_year="1,4,7,10", hour=6, minute=0),
+        sender.signature("zvhd.accounts.tasks.role_report_quarterly"),
+        name="quarterly report of privileged roles",
     )

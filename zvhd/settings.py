@@ -7,6 +7,7 @@ PostgreSQL and Redis. Nothing here can switch access checks off.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -37,6 +38,9 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "guardian",
     "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "zvhd.reference",
     "zvhd.accounts",
     "zvhd.audit",
@@ -56,9 +60,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): the session passed the second factor
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the messages middleware: an ended session leaves a message for the login page.
+    "zvhd.accounts.middleware.SessionPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes requires: it turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "zvhd.urls"
@@ -75,6 +84,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "zvhd.reference.context_processors.house",
+                "zvhd.accounts.context_processors.capabilities",
             ],
         },
     },
@@ -103,7 +113,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication ---------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
+# Two-factor login (docs/adr/0009): a password step, then a TOTP code (django-otp); failed attempts lock
+# a combination of user name and address (django-axes). See INSTALLED_APPS and MIDDLEWARE above.
 AUTHENTICATION_BACKENDS = [
+    # First: a locked combination is refused before its password is even tried.
+    "zvhd.accounts.backends.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -122,6 +136,32 @@ ANONYMOUS_USER_NAME = None
 SESSION_COOKIE_AGE = env_int("ZVHD_SESSION_IDLE_SECONDS", 30 * 60, minimum=60)
 SESSION_SAVE_EVERY_REQUEST = True  # the idle timeout restarts with every request
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# However active, a session ends this long after the login (zvhd.accounts.middleware).
+ZVHD_SESSION_MAX_HOURS = env_int("ZVHD_SESSION_MAX_HOURS", 12, minimum=1, maximum=24)
+# Between the password and the code: how long the password step stays valid.
+ZVHD_LOGIN_PENDING_SECONDS = 5 * 60
+
+# django-otp: TOTP codes of 6 digits every 30 seconds, one step of clock difference either way; a code is
+# accepted once. After a wrong code the device waits 1, 2, 4, 8 ... seconds before it checks another.
+# The admin never shows a confirmed device's secret or QR code: whoever can open the admin could otherwise
+# produce anybody's codes. A lost phone is handled by deleting the device; the user enrols anew.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
+# django-axes: 5 failed attempts (a wrong password or a wrong code) by one user name from one address lock
+# that combination for 15 minutes; another address or another user name is not affected. A failure counts
+# until 15 minutes after the last one; a successful login clears the count.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# Attempts during a lockout do not extend it: the page can say when it ends.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# The same origin address as the access log: behind the proxy, the hop the proxy appended last.
+AXES_CLIENT_IP_CALLABLE = "zvhd.audit.services.client_ip"
+AXES_LOCKOUT_CALLABLE = "zvhd.accounts.views.login_locked_out"
+# Never store a typed code in the record of a failed attempt (passwords are masked by django-axes itself).
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
+AXES_VERBOSE = False  # no banner on every start; failures are still logged, without name and address
 
 # --- Internationalisation ---------------------------------------------------------------------
 LANGUAGE_CODE = "nl"
@@ -253,5 +293,5 @@ LOGGING = {
         "handlers": ["console"],
         "level": env_choice("ZVHD_LOG_LEVEL", "INFO", {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}),
     },
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }

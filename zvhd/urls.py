@@ -17,7 +17,6 @@ urlpatterns = [
     path("", include("cases.urls")),
     path("", include("zvhd.accounts.urls")),
     path("privacy/", include("zvhd.audit.urls")),
-    path("inloggen/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
     path("api/v1/", include(api_v1)),
     path("beheer/", admin.site.urls),

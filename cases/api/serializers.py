@@ -70,6 +70,9 @@ class ReferralWriteSerializer(serializers.Serializer):
     )
     subject_informed = serializers.BooleanField()
     subject_not_informed_reason = serializers.CharField(required=False, allow_blank=True, default="")
+    under_wet_parta = serializers.BooleanField(
+        default=False, help_text="Radicalisation or terrorism: the case falls in the Wet parta compartment."
+    )
     subjects = SubjectWriteSerializer(many=True, allow_empty=False)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:

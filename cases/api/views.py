@@ -23,6 +23,7 @@ from cases.filters import ReferralFilter
 from cases.models import Case
 from cases.reading import case_open, cases_listed
 from zvhd.accounts.capabilities import Capability, user_has_capability
+from zvhd.accounts.decorators import screen_refused_record
 from zvhd.audit.services import client_ip
 
 
@@ -30,7 +31,10 @@ class HasCapability(permissions.BasePermission):
     """Grants the endpoint to roles holding the view's `capability` (row access is decided separately)."""
 
     def has_permission(self, request: Request, view: Any) -> bool:
-        return user_has_capability(request.user, view.capability)
+        allowed = user_has_capability(request.user, view.capability)
+        if not allowed and request.user.is_authenticated:
+            screen_refused_record(request)
+        return allowed
 
 
 class LoggedListMixin:

@@ -53,9 +53,9 @@ def test_the_second_of_two_concurrent_edits_is_refused_and_his_input_kept(client
     assert case.referral.concerns == "Bram vult de zorgen aan."
 
 
-def test_a_decided_referral_can_no_longer_be_changed(client_for, pia) -> None:
-    case = referral_case(status=CaseStatus.ACTIVE)
-    client = client_for(pia)
+def test_a_decided_referral_can_no_longer_be_changed(client_for, bram) -> None:
+    case = referral_case(status=CaseStatus.ACTIVE, coordinator=bram)
+    client = client_for(bram)
     response = client.post(
         reverse("referral-edit", kwargs={"pk": case.pk}), edit_data(case, referrer_name="Nieuw")
     )

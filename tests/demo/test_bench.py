@@ -1,8 +1,10 @@
 """`manage.py bench` and its generator: every operation reported with figures, queries that do not grow
-with the data, generated cases that look like the real thing, and never a database not meant for it.
+with the data, generated cases that look like the real thing and fit the access rules, and never a
+database not meant for it.
 
-The accounts here are the generator's own: a procesondersteuner who sees every referral and a police
-professional who takes part in no case.
+The accounts here are the generator's own: a procesondersteuner who sees the referrals in triage and on
+the waiting list, the procesregisseur of the busy case, a manager, and a police professional who takes
+part in min(50, N/4) of the N cases.
 """
 
 from __future__ import annotations
@@ -21,11 +23,15 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.models import Case, Person, Referral
+from cases.access import TEAM_STATUSES, Grounds, cases_visible_to
+from cases.models import Case, CaseUserObjectPermission, Participant, Person, Referral
 from cases.workflow import CaseStatus, transition_allowed
 from demo import scale
 from demo.management.commands.bench import OPERATIONS, is_bench_database
+from tests.accounts.logins import otp_verified_login
 from zvhd.accounts.models import Role, User
+from zvhd.audit.chain import chain_verify
+from zvhd.audit.models import AuditEvent
 from zvhd.reference.models import Municipality
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +53,8 @@ def test_every_operation_appears_in_the_table_with_its_figures() -> None:
     assert re.search(r"(sqlite|postgresql) .* 60 cases · \d+ CPUs", output)
     assert "60 cases generated in" in output
     for operation in OPERATIONS:
-        row = rf"^{re.escape(operation.name)} +(200|403|—) +\d+\.\d +\d+\.\d +[1-9]\d* +\d+\.\d\d$"
+        row = rf"^{re.escape(operation.name)} +(200|403|—) +\d+\.\d +\d+\.\d +[1-9]\d* +\d+\.\d\d"
+        row += r"(  [\d,]+ records, [\d,]+/s)?$" if operation.items else "$"
         assert re.search(row, output, flags=re.MULTILINE), f"no figures for {operation.name!r}:\n{output}"
 
 
@@ -59,6 +66,10 @@ def test_the_json_output_has_one_record_per_operation() -> None:
         assert record["max_ms"] >= record["median_ms"]
         assert record["queries"] > 0
         assert record["peak_mib"] >= 0
+    verify = records["audit chain verify"]
+    assert verify["items"] >= scale.audit_records_for(60)
+    assert verify["unit"] == "records"
+    assert verify["items_per_second"] > 0
 
 
 def test_no_operation_needs_more_queries_for_300_cases_than_for_60() -> None:
@@ -147,15 +158,123 @@ def test_every_generated_timeline_follows_the_workflow(status: str) -> None:
     assert all(transition_allowed(source, target) for source, target in pairwise(path))
 
 
-def test_the_bench_accounts_have_the_roles_the_operations_need(client: Client) -> None:
+def test_the_bench_accounts_have_the_roles_the_operations_need() -> None:
     scale.bench_data_ensure(cases=60)
     data = scale.bench_data()
     assert data.support_officer.role == Role.SUPPORT_OFFICER
+    assert data.coordinator.role == Role.COORDINATOR
+    assert data.manager.role == Role.MANAGER
     assert data.partner_professional.role == Role.PARTNER_PROFESSIONAL
     assert data.partner_professional.organisation.code == "politie"
-    client.force_login(data.support_officer)
+
+
+def test_the_busy_case_is_active_and_only_its_procesregisseur_sees_it() -> None:
+    scale.bench_data_ensure(cases=60)
+    data = scale.bench_data()
+    assert data.busy_case.status == CaseStatus.ACTIVE
+    assert data.busy_case.coordinator == data.coordinator
+    assert cases_visible_to(data.coordinator).filter(pk=data.busy_case.pk).exists()
+    assert not cases_visible_to(data.support_officer).filter(pk=data.busy_case.pk).exists()
+
+
+def test_the_procesondersteuner_searches_a_waiting_referral_he_sees(client: Client) -> None:
+    scale.bench_data_ensure(cases=60)
+    data = scale.bench_data()
+    assert data.search_case.status in TEAM_STATUSES
+    visible = cases_visible_to(data.support_officer)
+    assert set(visible.values_list("status", flat=True)) <= set(TEAM_STATUSES)
+    assert visible.filter(subjects__is_primary=True, subjects__municipality=data.municipality).exists()
+    otp_verified_login(client, data.support_officer)
     found = client.get(reverse("referral-list"), {"search": data.search_last_name}).context["page"]
-    assert [case.pk for case in found.object_list] == [data.busy_case.pk]
+    assert [case.pk for case in found.object_list] == [data.search_case.pk]
+
+
+def test_started_cases_are_spread_over_a_handful_of_procesregisseurs() -> None:
+    scale.bench_data_ensure(cases=300)
+    active = Case.objects.filter(status=CaseStatus.ACTIVE)
+    assert not active.filter(coordinator__isnull=True).exists()
+    assert not Case.objects.filter(status__in=TEAM_STATUSES, coordinator__isnull=False).exists()
+    coordinators = set(active.values_list("coordinator__username", flat=True))
+    assert scale.COORDINATOR in coordinators
+    assert len(coordinators) > scale.COORDINATORS // 2
+    assert set(User.objects.filter(username__in=coordinators).values_list("role", flat=True)) == {
+        Role.COORDINATOR
+    }
+
+
+def test_the_status_mix_leaves_a_few_thousand_referrals_to_the_triage_team_nationally() -> None:
+    """Expected counts at 100,000 cases received evenly from 1 January 2019 to today (the weights)."""
+    span = (timezone.localdate() - scale.FIRST_RECEIVED).days + 1
+    expected = {status: 0.0 for status in scale.STATUS_PATHS}
+    lower = 0
+    for limit, weights in scale.STATUS_BY_AGE:
+        share = (min(limit, span) - lower) / span
+        for status, weight in weights.items():
+            expected[status] += 100_000 * share * weight / sum(weights.values())
+        lower = min(limit, span)
+    assert 2_000 <= sum(expected[status] for status in TEAM_STATUSES) <= 6_000
+    assert 5_000 <= expected[CaseStatus.ACTIVE] <= 10_000
+
+
+@pytest.mark.parametrize(("cases", "current"), [(60, 15), (300, 50)])
+def test_the_partner_sees_exactly_the_cases_of_his_current_participations(
+    client: Client, cases: int, current: int
+) -> None:
+    scale.bench_data_ensure(cases=cases)
+    data = scale.bench_data()
+    partner = data.partner_professional
+    today = timezone.localdate()
+    participations = Participant.objects.filter(user=partner)
+    current_cases = {p.case_id for p in participations if p.is_current_on(today)}
+    assert scale.partner_participations(cases)[0] == current == len(current_cases) == data.partner_cases
+    assert participations.filter(end_date__lt=today).count() == scale.partner_participations(cases)[1]
+    assert participations.filter(start_date__gt=today).count() == scale.partner_participations(cases)[2]
+    # Every participation has its real, dated grant; the ended ones, not yet cleaned up, count for nothing.
+    grants = CaseUserObjectPermission.objects.filter(user=partner, permission__codename=Grounds.PARTICIPANT)
+    assert grants.count() == participations.count()
+    assert grants.filter(valid_until__lt=today).exists()
+    assert grants.filter(valid_from__gt=today).exists()
+    assert set(cases_visible_to(partner).values_list("pk", flat=True)) == current_cases
+    otp_verified_login(client, partner)
+    listed = client.get(reverse("api-case-list")).json()
+    assert listed["count"] == current
+    assert client.get(reverse("case-detail", args=[data.partner_case.pk])).status_code == 200
+    assert data.partner_case.pk in current_cases
+
+
+def test_a_partner_list_of_the_wrong_size_fails_the_benchmark() -> None:
+    scale.bench_data_ensure(cases=60)
+    Participant.objects.filter(user__username=scale.PARTNER_PROFESSIONAL).update(end_date=None)
+    with pytest.raises(CommandError, match="API case list as partner"):
+        bench("--cases", "60", "--only", "as partner (50")
+
+
+def test_the_access_log_is_topped_up_and_its_chain_verifies() -> None:
+    scale.bench_data_ensure(cases=60)
+    assert AuditEvent.objects.count() >= scale.audit_records_for(60) > 0
+    assert AuditEvent.objects.filter(object_type="case", subjects__isnull=False).exists()
+    held = AuditEvent.objects.count()
+    assert scale.bench_data_ensure(cases=60).audit_records == 0
+    assert AuditEvent.objects.count() == held
+    assert chain_verify().intact
+
+
+def test_data_of_another_shape_or_seed_is_generated_again() -> None:
+    scale.bench_data_ensure(cases=60)
+    assert scale.bench_data_ensure(cases=60).reused
+    assert not scale.bench_data_ensure(cases=60, seed=7).reused
+    User.objects.filter(username=scale.REGISTRAR).update(last_name="Registratie (bench data v1, seed 7)")
+    generation = scale.bench_data_ensure(cases=60, seed=7)
+    assert (generation.reused, generation.removed) == (False, 60)
+    assert Case.objects.count() == 60
+    # An interrupted generation leaves the plain name: the next run starts again.
+    User.objects.filter(username=scale.REGISTRAR).update(last_name=scale.REGISTRAR_LAST_NAME)
+    assert not scale.bench_data_ensure(cases=60, seed=7).reused
+
+
+def test_too_few_cases_for_the_benchmark_are_refused() -> None:
+    with pytest.raises(CommandError, match=str(scale.MIN_CASES)):
+        bench("--cases", str(scale.MIN_CASES - 1))
 
 
 def test_a_size_is_named_or_counted() -> None:

@@ -5,6 +5,8 @@ change the database run inside their own transaction. The published figures are 
 purpose, independently of the profile they are generated from. The definitions are those of
 docs/demo-data.md: a referral counts in the year it was received; a coordination case is active in a
 year when [date received, date closed] overlaps it; the municipality is that of the main subject.
+
+What each demo account sees is asked of `cases.access`, whose clock is set to the day of the data set.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from collections import Counter
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from io import StringIO
+from types import SimpleNamespace
 
 import pytest
 from django.apps import apps
@@ -24,16 +27,37 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import Q, QuerySet
 from django.test import override_settings
+from django.urls import reverse
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from pytest_django import DjangoDbBlocker
 
-from cases.models import Case, CaseEvent, CaseNumberCounter, Person, Referral, Subject
+from cases import access, selectors
+from cases.models import (
+    Case,
+    CaseEvent,
+    CaseNumberCounter,
+    CaseUserObjectPermission,
+    EmergencyAccess,
+    Participant,
+    Person,
+    Referral,
+    Subject,
+)
 from cases.services import ReferralData, SubjectData, referral_register
 from cases.validators import bsn_is_valid
 from cases.workflow import CaseStatus
-from demo.generator import DEMO_PASSWORD, ProfileError, demo_data_create, profile_errors, profile_load
+from demo.generator import (
+    DEMO_PASSWORD,
+    ProfileError,
+    demo_data_create,
+    demo_totp_key,
+    profile_errors,
+    profile_load,
+)
 from tests.factories import main_topic, municipality, partner
 from zvhd.accounts.models import Role, User
+from zvhd.audit.models import LegalBasis
 from zvhd.reference.loading import load_reference_data, read_reference_file
 from zvhd.reference.models import Municipality
 
@@ -43,6 +67,9 @@ SEED = 2023
 TODAY = date(2026, 11, 23)
 COORDINATION = Case.Kind.COORDINATION
 ADVICE = Case.Kind.EXTENDED_ADVICE
+PARTA = LegalBasis.PARTA
+TEAM_STATUSES = [CaseStatus.REGISTERED, CaseStatus.TRIAGE, CaseStatus.WAITING]
+PARTNER_ACCOUNTS = ["politie", "ggz", "veilig-thuis", "reclassering", "gemeente"]
 
 # Referrals received in 2023 per partner: total, taken up as coordination, as extended advice.
 # The report prints 68 as the advice total; its rows add up to 63, which is what we reproduce.
@@ -135,6 +162,12 @@ def demo_data(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iter
             _demo_data_remove()
 
 
+@pytest.fixture(autouse=True)
+def on_the_day_of_the_data_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`cases.access` compares every grant's period with today: make today the day of the data set."""
+    monkeypatch.setattr(access, "timezone", SimpleNamespace(localdate=lambda: TODAY))
+
+
 def _local_midnight(day: date) -> datetime:
     return datetime.combine(day, datetime.min.time(), tzinfo=timezone.get_default_timezone())
 
@@ -178,7 +211,56 @@ def digest() -> str:
         f"{s.case.number}|{s.person.full_name}|{s.person.date_of_birth}|{s.person.bsn}|{s.relation}"
         for s in Subject.objects.select_related("case", "person").order_by("case__number", "id")
     ]
+    lines += [
+        "|".join(str(value) for value in row)
+        for row in Case.objects.order_by("number").values_list(
+            "number", "legal_basis", "closure_reason", "version"
+        )
+    ]
+    lines += [
+        "|".join(str(value) for value in row)
+        for row in Participant.objects.order_by("case__number", "user__username", "start_date").values_list(
+            "case__number", "user__username", "role_in_case", "start_date", "end_date", "added_at"
+        )
+    ]
+    lines += [
+        "|".join(str(value) for value in row)
+        for row in CaseUserObjectPermission.objects.order_by(
+            "content_object__number", "user__username", "permission__codename"
+        ).values_list(
+            "content_object__number", "user__username", "permission__codename", "valid_from", "valid_until"
+        )
+    ]
+    lines += [
+        "|".join(str(value) for value in row)
+        for row in EmergencyAccess.objects.order_by("opened_at").values_list(
+            "case__number", "user__username", "opened_at", "reason", "reviewed_at"
+        )
+    ]
     return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+
+
+def user(username: str) -> User:
+    return User.objects.get(username=username)
+
+
+def numbers(cases: QuerySet[Case]) -> set[str]:
+    return set(cases.values_list("number", flat=True))
+
+
+def visible_to(username: str) -> set[str]:
+    return numbers(access.cases_visible_to(user(username)))
+
+
+def current_participations(username: str) -> QuerySet[Participant]:
+    return Participant.objects.filter(user__username=username, start_date__lte=TODAY).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=TODAY)
+    )
+
+
+def team_referrals() -> QuerySet[Case]:
+    """The referrals the triage team sees: registered, in triage or waiting, outside the compartment."""
+    return Case.objects.filter(status__in=TEAM_STATUSES).exclude(legal_basis=PARTA)
 
 
 # --- The published 2023 tables -------------------------------------------------------------------
@@ -330,14 +412,25 @@ def test_referrals_were_refused_only_after_2023() -> None:
     assert min(refused.values_list("referral__received_on", flat=True)) >= date(2024, 1, 1)
 
 
-def test_every_timeline_ends_in_the_status_of_its_case() -> None:
+def test_the_last_status_change_of_every_timeline_is_the_status_of_its_case() -> None:
     for case in Case.objects.prefetch_related("events"):
-        events = sorted(case.events.all(), key=lambda event: event.occurred_at)
+        events = sorted(case.events.all(), key=lambda event: (event.occurred_at, event.pk))
+        changes = [event for event in events if event.kind == CaseEvent.Kind.STATUS_CHANGED]
         assert events[0].kind == CaseEvent.Kind.REFERRAL_REGISTERED
-        assert events[-1].payload.get("to", CaseStatus.REGISTERED) == case.status, case.number
+        assert (changes[-1].payload["to"] if changes else CaseStatus.REGISTERED) == case.status, case.number
         assert events[-1].occurred_at < _local_midnight(TODAY)
         assert case.updated_at == events[-1].occurred_at
+        assert case.version == len(events), case.number
         assert (case.closed_at is not None) == (case.status == CaseStatus.CLOSED), case.number
+        if case.status == CaseStatus.CLOSED:
+            assert events[-1] == changes[-1], case.number
+
+
+def test_closed_cases_have_a_reason_for_closure_and_open_ones_none() -> None:
+    closed = Case.objects.filter(status=CaseStatus.CLOSED)
+    assert not closed.filter(closure_reason="").exists()
+    assert set(closed.values_list("closure_reason", flat=True)) <= set(Case.ClosureReason.values)
+    assert not Case.objects.exclude(status=CaseStatus.CLOSED).exclude(closure_reason="").exists()
 
 
 def test_about_half_of_the_persons_have_a_bsn_that_passes_the_elfproef_and_none_is_used_twice() -> None:
@@ -352,6 +445,165 @@ def test_about_a_fifth_of_the_cases_have_more_than_one_subject() -> None:
     share = sum(1 for size in sizes.values() if size > 1) / len(sizes)
     assert 0.12 < share < 0.3
     assert max(sizes.values()) <= 4
+
+
+# --- Who sees what -------------------------------------------------------------------------------
+
+
+def test_the_police_officer_sees_exactly_the_cases_he_takes_part_in_today() -> None:
+    current = current_participations("politie")
+    assert visible_to("politie") == numbers(Case.objects.filter(participants__in=current))
+    assert 7 <= len(visible_to("politie")) <= 10
+    assert set(current.values_list("case__status", flat=True)) == {CaseStatus.ACTIVE}
+    assert set(current.values_list("case__coordinator__username", flat=True)) == {"regisseur"}
+
+
+def test_the_police_officer_no_longer_sees_the_case_he_left_nor_yet_the_one_he_joins_next_week() -> None:
+    ended = Participant.objects.get(
+        user__username="politie", case__status=CaseStatus.ACTIVE, end_date__lt=TODAY
+    )
+    upcoming = Participant.objects.get(user__username="politie", start_date__gt=TODAY)
+    assert TODAY - timedelta(days=40) <= ended.end_date
+    assert upcoming.start_date <= TODAY + timedelta(days=10)
+    assert ended.case.status == upcoming.case.status == CaseStatus.ACTIVE
+    assert ended.case.number not in visible_to("politie")
+    assert upcoming.case.number not in visible_to("politie")
+    assert not CaseUserObjectPermission.objects.filter(user=ended.user, content_object=ended.case).exists()
+    grant = CaseUserObjectPermission.objects.get(user=upcoming.user, content_object=upcoming.case)
+    assert (grant.valid_from, grant.valid_until) == (upcoming.start_date, None)
+
+
+@pytest.mark.parametrize("username", PARTNER_ACCOUNTS)
+def test_every_partner_professional_sees_only_the_open_cases_he_takes_part_in_today(username: str) -> None:
+    account = user(username)
+    assert account.role == Role.PARTNER_PROFESSIONAL
+    cases = Case.objects.filter(participants__in=current_participations(username))
+    assert visible_to(username) == numbers(cases)
+    assert 5 <= cases.count() <= 12
+    assert set(cases.values_list("status", flat=True)) == {CaseStatus.ACTIVE}
+    assert set(Participant.objects.filter(user=account).values_list("organisation", flat=True)) == {
+        account.organisation_id
+    }
+
+
+def test_participations_in_closed_cases_ended_on_the_closing_day_and_grant_nothing() -> None:
+    closed = Participant.objects.filter(case__status=CaseStatus.CLOSED).select_related("case")
+    assert closed.count() >= 10
+    for participant in closed:
+        assert participant.end_date == timezone.localtime(participant.case.closed_at).date()
+        assert participant.ended_by == participant.case.coordinator
+    assert not CaseUserObjectPermission.objects.filter(content_object__status=CaseStatus.CLOSED).exists()
+
+
+def test_every_participant_grant_is_what_the_access_layer_would_grant_today() -> None:
+    def grants() -> set[tuple[object, ...]]:
+        return set(
+            CaseUserObjectPermission.objects.values_list(
+                "content_object_id", "user_id", "permission__codename", "valid_from", "valid_until"
+            )
+        )
+
+    before = grants()
+    for participant in Participant.objects.select_related("case", "user"):
+        access.participant_access_sync(case=participant.case, user=participant.user, today=TODAY)
+    assert grants() == before
+
+
+def test_every_participation_and_emergency_access_is_on_the_timeline_of_its_case() -> None:
+    added = CaseEvent.objects.filter(kind=CaseEvent.Kind.PARTICIPANT_ADDED)
+    assert sorted(added.values_list("payload__participant", flat=True)) == sorted(
+        Participant.objects.values_list("pk", flat=True)
+    )
+    opened = CaseEvent.objects.filter(kind=CaseEvent.Kind.EMERGENCY_ACCESS)
+    assert sorted(opened.values_list("payload__emergency_access", flat=True)) == sorted(
+        EmergencyAccess.objects.values_list("pk", flat=True)
+    )
+
+
+def test_every_active_coordination_case_has_a_coordinator_and_the_demo_regisseur_a_realistic_caseload() -> (
+    None
+):
+    assert not Case.objects.filter(status=CaseStatus.ACTIVE, coordinator__isnull=True).exists()
+    assert 15 <= Case.objects.filter(status=CaseStatus.ACTIVE, coordinator=user("regisseur")).count() <= 20
+
+
+def test_the_procesregisseur_sees_his_own_cases_and_the_referrals_of_the_team() -> None:
+    own = Case.objects.filter(coordinator=user("regisseur"))
+    assert visible_to("regisseur") == numbers(own) | numbers(team_referrals())
+    assert own.filter(legal_basis=PARTA).exists()
+
+
+def test_a_few_radicalisation_referrals_after_2023_fall_under_the_wet_parta() -> None:
+    compartment = Case.objects.filter(legal_basis=PARTA)
+    assert 2 <= compartment.count() <= 3
+    assert set(compartment.values_list("referral__main_topic__code", flat=True)) == {"radicalisation"}
+    assert min(compartment.values_list("referral__received_on", flat=True)) >= date(2024, 1, 1)
+    assert compartment.filter(status__in=TEAM_STATUSES).exists()  # the team rule must be seen to fail
+    for case in compartment.exclude(coordinator=None):
+        assert case.coordinator.username == "regisseur"
+        partners = case.participants.filter(user__role=Role.PARTNER_PROFESSIONAL)
+        assert 1 <= partners.count() <= 2
+        assert set(case.participants.values_list("legal_basis", flat=True)) == {PARTA}
+
+
+def test_a_cter_case_is_seen_by_its_coordinator_and_its_participants_only() -> None:
+    usernames = [row["username"] for row in profile_load()["accounts"]]
+    seen_by: dict[str, set[str]] = {}
+    for username in usernames:
+        for number in (
+            access.cases_visible_to(user(username)).filter(legal_basis=PARTA).values_list("number", flat=True)
+        ):
+            seen_by.setdefault(number, set()).add(username)
+    for case in Case.objects.filter(legal_basis=PARTA).select_related("coordinator"):
+        participants = case.participants.select_related("user")
+        entitled = {p.user.username for p in participants if p.is_current_on(TODAY)}
+        if case.coordinator:
+            entitled.add(case.coordinator.username)
+        assert seen_by.get(case.number, set()) == entitled, case.number
+        assert "ondersteuner" not in entitled
+
+
+def test_the_procesondersteuner_sees_the_team_referrals_but_no_cter_case_and_no_active_case() -> None:
+    assert visible_to("ondersteuner") == numbers(team_referrals())
+    assert not access.cases_visible_to(user("ondersteuner")).filter(legal_basis=PARTA).exists()
+    assert not access.cases_visible_to(user("ondersteuner")).filter(status=CaseStatus.ACTIVE).exists()
+
+
+def test_the_liaison_sees_exactly_the_referrals_in_triage_outside_the_compartment() -> None:
+    in_triage = Case.objects.filter(status=CaseStatus.TRIAGE).exclude(legal_basis=PARTA)
+    assert in_triage.exists()
+    assert visible_to("liaison-om") == numbers(in_triage)
+    grants = CaseUserObjectPermission.objects.filter(user=user("liaison-om"))
+    assert set(grants.values_list("permission__codename", flat=True)) == {"view_case_on_agenda"}
+    next_tuesday = TODAY + timedelta(days=(1 - TODAY.weekday()) % 7)
+    for grant in grants:
+        assert grant.valid_from <= TODAY <= next_tuesday <= grant.valid_until
+
+
+def test_the_manager_sees_no_case_file_but_his_overview_lists_every_case_outside_the_compartment() -> None:
+    manager = user("manager")
+    assert not access.cases_visible_to(manager).exists()
+    assert numbers(access.cases_in_overview_for(manager)) == numbers(Case.objects.exclude(legal_basis=PARTA))
+
+
+def test_the_review_list_holds_the_unreviewed_emergency_accesses_of_the_last_weeks(client_for) -> None:  # type: ignore[no-untyped-def]
+    pending = list(selectors.emergency_accesses(reviewed=False))
+    assert 1 <= len(pending) <= 2
+    for record in pending + list(selectors.emergency_accesses(reviewed=True)):
+        assert record.user.role == Role.COORDINATOR
+        assert record.case.coordinator != record.user
+        assert not record.case.participants.filter(user=record.user).exists()
+        assert record.valid_until == timezone.localtime(record.opened_at).date()
+        assert TODAY - timedelta(weeks=4) <= record.valid_until < TODAY
+        assert record.case.legal_basis != PARTA
+    reviewed = selectors.emergency_accesses(reviewed=True).get()
+    assert reviewed.reviewed_by == user("manager")
+    assert reviewed.opened_at < reviewed.reviewed_at < _local_midnight(TODAY)
+    assert not CaseUserObjectPermission.objects.filter(permission__codename="view_case_emergency").exists()
+    page = client_for(user("manager")).get(reverse("emergency-review-list"))
+    assert {record.case.number for record in page.context["page"].object_list} == {
+        record.case.number for record in pending
+    }
 
 
 # --- Accounts ------------------------------------------------------------------------------------
@@ -371,6 +623,14 @@ def test_the_functional_administrator_may_use_the_django_admin() -> None:
     assert administrator.is_staff
     assert administrator.is_superuser
     assert authenticate(username="beheerder", password=DEMO_PASSWORD) == administrator
+
+
+def test_every_demo_account_has_a_confirmed_authenticator_app_whose_key_follows_from_the_seed() -> None:
+    usernames = [row["username"] for row in profile_load()["accounts"]]
+    devices = TOTPDevice.objects.filter(user__username__in=usernames).select_related("user")
+    assert sorted(device.user.username for device in devices) == sorted(usernames)
+    assert all(device.confirmed for device in devices)
+    assert all(device.key == demo_totp_key(device.user.username, SEED) for device in devices)
 
 
 def test_partner_accounts_belong_to_their_organisation() -> None:

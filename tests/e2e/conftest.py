@@ -12,6 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.accounts.logins import authenticator, code_now
+from zvhd.accounts.models import User
+
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -56,7 +59,15 @@ def page(browser, live_server):  # type: ignore[no-untyped-def]
 
 
 def log_in(page, username: str, password: str) -> None:  # type: ignore[no-untyped-def]
+    """Through both login steps: the password, then the code of the user's authenticator app (given one
+    here if he has none, so that the login asks for a code instead of linking an app)."""
+    device = authenticator(User.objects.get(username=username))
     page.goto("/inloggen/")
     page.get_by_label("Gebruikersnaam").fill(username)
     page.get_by_label("Wachtwoord").fill(password)
     page.get_by_role("button", name="Inloggen").click()
+    code = page.get_by_label("Code")
+    code.wait_for()
+    code.fill(code_now(device))
+    page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_url(lambda url: "/inloggen/" not in url)

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from tests.accounts.logins import otp_verified_login
 from tests.factories import UserFactory
 from zvhd.reference.models import (
     AcceptanceCriterion,
@@ -59,7 +60,7 @@ def test_topics_problem_areas_cross_border_and_criteria_are_present() -> None:
 
 def test_a_functional_administrator_can_rename_a_municipality_in_the_admin(client) -> None:
     admin = UserFactory(username="beheer", is_staff=True, is_superuser=True)
-    client.force_login(admin)
+    otp_verified_login(client, admin)
     westerveld = Municipality.objects.get(code="westerveld")
     url = reverse("admin:reference_municipality_change", args=[westerveld.pk])
     form = client.get(url).context["adminform"].form

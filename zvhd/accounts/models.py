@@ -62,3 +62,24 @@ class User(AbstractUser):
         if self.organisation_id:
             return self.organisation.name
         return str(_("Bureau"))
+
+
+class RoleReport(models.Model):
+    """Who held which privileged role at the start of a quarter, for review (privacy.md §3)."""
+
+    quarter = models.CharField(_("quarter"), max_length=7, unique=True)  # "2026-Q4"
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    rows = models.JSONField(_("accounts"), default=list)
+    reviewed_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("reviewed by")
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    review_note = models.TextField(_("review note"), blank=True)
+
+    class Meta:
+        verbose_name = _("privileged role report")
+        verbose_name_plural = _("privileged role reports")
+        ordering = ["-quarter"]
+
+    def __str__(self) -> str:
+        return self.quarter

@@ -16,6 +16,16 @@ class LegalBasis(models.TextChoices):
     NONE = "none", _("none")
 
 
+class AppendOnlyQuerySet(models.QuerySet):
+    """The application never changes or removes log records (on PostgreSQL a trigger refuses it too)."""
+
+    def update(self, **kwargs: object) -> int:
+        raise PermissionError("The audit log is append-only.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError("The audit log is append-only.")
+
+
 class AuditEvent(models.Model):
     class Action(models.TextChoices):
         CREATE = "C", _("create")
@@ -57,6 +67,13 @@ class AuditEvent(models.Model):
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     legal_basis = models.CharField(_("legal basis"), max_length=10, choices=LegalBasis.choices)
     detail = models.CharField(_("detail"), max_length=200, blank=True)
+    # The hash chain: every record carries the hash of the one before, so an edited, removed or
+    # inserted record breaks the chain from there on (see zvhd/audit/chain.py).
+    sequence = models.PositiveBigIntegerField(_("sequence number"), unique=True)
+    previous_hash = models.CharField(_("hash of the previous record"), max_length=64)
+    record_hash = models.CharField(_("hash of this record"), max_length=64)
+
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("audit event")
@@ -74,6 +91,8 @@ class AuditSubject(models.Model):
     event = models.ForeignKey(AuditEvent, on_delete=models.PROTECT, related_name="subjects")
     person_id = models.BigIntegerField(_("person id"), db_index=True)
 
+    objects = AppendOnlyQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("audited person")
         verbose_name_plural = _("audited persons")
@@ -81,3 +100,35 @@ class AuditSubject(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_id}: {self.person_id}"
+
+
+class AuditChainHead(models.Model):
+    """The end of the chain: the last sequence number and hash. Its row lock orders concurrent writers."""
+
+    last_sequence = models.PositiveBigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("audit chain head")
+        verbose_name_plural = _("audit chain head")
+
+    def __str__(self) -> str:
+        return f"{self.last_sequence}"
+
+
+class AuditChainCheck(models.Model):
+    """The outcome of one verification of the whole chain."""
+
+    checked_at = models.DateTimeField(_("checked at"), default=timezone.now)
+    intact = models.BooleanField(_("intact"))
+    records = models.PositiveBigIntegerField(_("records checked"))
+    first_broken_sequence = models.PositiveBigIntegerField(_("first broken record"), null=True, blank=True)
+    problem = models.CharField(_("problem"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("audit chain check")
+        verbose_name_plural = _("audit chain checks")
+        ordering = ["-checked_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.checked_at:%Y-%m-%d %H:%M} {'intact' if self.intact else 'broken'}"

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import django
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
@@ -33,10 +34,15 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from cases import services
+from cases import access, services
 from cases.models import Case
 from demo import scale
+from zvhd.accounts.models import User
+from zvhd.accounts.services import LOGGED_IN_AT_SESSION_KEY
+from zvhd.audit.chain import ChainResult, chain_verify
 
 MIB = 1024 * 1024
 
@@ -47,7 +53,9 @@ class Bench:
 
     data: scale.BenchData
     support_officer: Client
+    coordinator: Client
     partner_professional: Client
+    manager: Client
 
 
 @dataclass(frozen=True)
@@ -59,6 +67,11 @@ class Operation:
     status: int | None = 200
     # Reverts what one run wrote, outside the measurement, so the size of the data stays the same.
     undo: Callable[[Any], None] | None = None
+    # Checks what a run returned beyond its status (on the untimed runs): the problem, or "".
+    check: Callable[[Bench, Any], str] | None = None
+    # For operations that work through many items: how many one run handled, and what they are.
+    items: Callable[[Any], int] | None = None
+    unit: str = ""
 
 
 def _referral_register(bench: Bench) -> Case:
@@ -87,7 +100,19 @@ def _referral_register(bench: Bench) -> Case:
     )
 
 
+def _counts_the_partner_cases(bench: Bench, result: Any) -> str:
+    """The partner's list (API response or count) holds exactly the cases of his current participations."""
+    count = result.json()["count"] if hasattr(result, "json") else result
+    expected = bench.data.partner_cases
+    return "" if count == expected else f"counted {count} cases, he takes part in {expected} today"
+
+
+def _chain_intact(bench: Bench, result: ChainResult) -> str:
+    return "" if result.intact else f"the chain is broken at record {result.first_broken_sequence}"
+
+
 OPERATIONS: tuple[Operation, ...] = (
+    # The triage team's screens: referrals registered, in triage or on the waiting list.
     Operation("referral list", lambda b: b.support_officer.get(reverse("referral-list"))),
     Operation(
         "referral list, one municipality",
@@ -97,24 +122,49 @@ OPERATIONS: tuple[Operation, ...] = (
         "referral list, search last name",
         lambda b: b.support_officer.get(reverse("referral-list"), {"search": b.data.search_last_name}),
     ),
+    Operation("API referral list", lambda b: b.support_officer.get(reverse("api-referral-list"))),
+    Operation("register a referral", _referral_register, status=None, undo=scale.case_remove),
+    # The busy case is active: only its procesregisseur sees it.
     Operation(
         "case page, busy case",
-        lambda b: b.support_officer.get(reverse("case-detail", args=[b.data.busy_case.pk])),
+        lambda b: b.coordinator.get(reverse("case-detail", args=[b.data.busy_case.pk])),
     ),
-    Operation("API referral list", lambda b: b.support_officer.get(reverse("api-referral-list"))),
     Operation(
         "API case detail, busy case",
-        lambda b: b.support_officer.get(reverse("api-case-detail", args=[b.data.busy_case.pk])),
+        lambda b: b.coordinator.get(reverse("api-case-detail", args=[b.data.busy_case.pk])),
     ),
-    Operation("register a referral", _referral_register, status=None, undo=scale.case_remove),
-    # Partner professionals have no referral list: today the screen refuses them (403).
+    # Partner professionals have no referral list: the screen refuses them (403).
     Operation(
         "referral list as partner",
         lambda b: b.partner_professional.get(reverse("referral-list")),
         status=403,
     ),
-    # Their list of cases: empty until they take part in cases.
-    Operation("API case list as partner", lambda b: b.partner_professional.get(reverse("api-case-list"))),
+    # The scoped case list: of all cases in the database he sees the 50 he takes part in today.
+    Operation(
+        "API case list as partner (50 of N)",
+        lambda b: b.partner_professional.get(reverse("api-case-list")),
+        check=_counts_the_partner_cases,
+    ),
+    Operation(
+        "case count as partner (cases_visible_to)",
+        lambda b: access.cases_visible_to(b.data.partner_professional).count(),
+        status=None,
+        check=_counts_the_partner_cases,
+    ),
+    Operation(
+        "case page as partner",
+        lambda b: b.partner_professional.get(reverse("case-detail", args=[b.data.partner_case.pk])),
+    ),
+    Operation("manager case overview", lambda b: b.manager.get(reverse("case-overview"))),
+    # Last, so that it also verifies the records every operation before it wrote.
+    Operation(
+        "audit chain verify",
+        lambda b: chain_verify(),
+        status=None,
+        check=_chain_intact,
+        items=lambda result: result.records,
+        unit="records",
+    ),
 )
 
 
@@ -126,6 +176,10 @@ class Figures:
     max_ms: float
     queries: int
     peak_mib: float
+    # Operations over many items: how many one run handled, and how many per second (median run).
+    items: int | None = None
+    unit: str = ""
+    items_per_second: float | None = None
 
 
 def is_bench_database(name: object) -> bool:
@@ -165,9 +219,10 @@ class Command(BaseCommand):
         if options["runs"] < 1:
             raise CommandError("--runs must be at least 1.")
         cases = scale.cases_for(scale=options["scale"], cases=options["cases"])
-        if cases < 1:
-            raise CommandError("--cases must be at least 1.")
+        if cases < scale.MIN_CASES:
+            raise CommandError(f"--cases must be at least {scale.MIN_CASES}.")
         operations = _selected(options["only"])
+        _schema_check(name)
         generation = scale.bench_data_ensure(
             cases=cases, seed=options["seed"], fresh=options["fresh"], fast_writes=is_bench_database(name)
         )
@@ -204,13 +259,45 @@ class Command(BaseCommand):
         self.stdout.write(_row(None))
 
 
+def _schema_check(name: object) -> None:
+    """Refuse a database whose tables do not match the models: made before a migration was changed in
+    place, say. Generating into it would fail halfway; a benchmark database can simply be made again."""
+    with connection.cursor() as cursor:
+        tables = set(connection.introspection.table_names(cursor))
+        problems = []
+        for model in apps.get_models(include_auto_created=True):
+            table = model._meta.db_table
+            if not model._meta.managed or model._meta.proxy:
+                continue
+            if table not in tables:
+                problems.append(f"table {table} is missing")
+                continue
+            columns = {
+                column.name for column in connection.introspection.get_table_description(cursor, table)
+            }
+            missing = sorted({field.column for field in model._meta.local_concrete_fields} - columns)
+            if missing:
+                problems.append(f"{table} lacks {', '.join(missing)}")
+    if problems:
+        raise CommandError(
+            f"The benchmark database {name!r} does not match the models ({'; '.join(problems)}): it was "
+            "migrated before a migration changed. Delete it (SQLite: var/bench.sqlite3; PostgreSQL: drop and "
+            "create the database) and run again; the benchmark generates its data anew."
+        )
+
+
 def _generation_line(generation: scale.Generation) -> str:
     if generation.reused:
-        return f"Data: {generation.cases:,} generated cases reused (--fresh regenerates them)."
-    line = f"Data: {generation.cases:,} cases generated in {generation.seconds:.1f} s"
+        line = f"Data: {generation.cases:,} generated cases reused (--fresh regenerates them)"
+    else:
+        line = f"Data: {generation.cases:,} cases generated in {generation.seconds:.1f} s"
     if generation.removed:
         removal = generation.removal_seconds
         line += f", after deleting the {generation.removed:,} generated before in {removal:.1f} s"
+    if generation.audit_records:
+        line += (
+            f"; {generation.audit_records:,} access-log records written in {generation.audit_seconds:.1f} s"
+        )
     return line + "."
 
 
@@ -244,12 +331,25 @@ def _environment(runs: int) -> dict[str, Any]:
 
 def _bench() -> Bench:
     data = scale.bench_data()
-    clients = []
-    for user in (data.support_officer, data.partner_professional):
-        client = Client()
-        client.force_login(user)
-        clients.append(client)
-    return Bench(data=data, support_officer=clients[0], partner_professional=clients[1])
+    return Bench(
+        data=data,
+        support_officer=_logged_in(data.support_officer),
+        coordinator=_logged_in(data.coordinator),
+        partner_professional=_logged_in(data.partner_professional),
+        manager=_logged_in(data.manager),
+    )
+
+
+def _logged_in(user: User) -> Client:
+    """A client logged in as `user` the way the login pages end: second factor passed, login time kept."""
+    client = Client()
+    client.force_login(user)
+    device, _ = TOTPDevice.objects.get_or_create(user=user, confirmed=True, defaults={"name": "bench"})
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session[LOGGED_IN_AT_SESSION_KEY] = timezone.now().timestamp()
+    session.save()
+    return client
 
 
 @contextmanager
@@ -270,11 +370,14 @@ def _quiet_requests() -> Iterator[None]:
             logger.setLevel(level)
 
 
-def _run(operation: Operation, bench: Bench) -> Any:
+def _run(operation: Operation, bench: Bench, *, check: bool = True) -> Any:
     result = operation.run(bench)
     status = getattr(result, "status_code", None)
     if status != operation.status:
         raise CommandError(f"{operation.name}: expected status {operation.status}, got {status}.")
+    problem = operation.check(bench, result) if check and operation.check else ""
+    if problem:
+        raise CommandError(f"{operation.name}: {problem}.")
     return result
 
 
@@ -291,14 +394,19 @@ def _measure(operation: Operation, bench: Bench, *, runs: int) -> Figures:
     queries = len(captured)  # now: the next request clears the connection's query log
     _undo(operation, result)
     peak_mib = _peak_mib(operation, bench)
+    items = operation.items(result) if operation.items else None
     seconds = [_timed(operation, bench) for _ in range(runs)]
+    median = statistics.median(seconds)
     return Figures(
         operation=operation.name,
         status=operation.status,
-        median_ms=round(statistics.median(seconds) * 1000, 1),
+        median_ms=round(median * 1000, 1),
         max_ms=round(max(seconds) * 1000, 1),
         queries=queries,
         peak_mib=round(peak_mib, 2),
+        items=items,
+        unit=operation.unit,
+        items_per_second=None if items is None else round(items / median),
     )
 
 
@@ -321,14 +429,14 @@ def _peak_mib(operation: Operation, bench: Bench) -> float:
 
 def _timed(operation: Operation, bench: Bench) -> float:
     started = time.perf_counter()
-    result = _run(operation, bench)
+    result = _run(operation, bench, check=False)
     elapsed = time.perf_counter() - started
     _undo(operation, result)
     return elapsed
 
 
 COLUMNS = (
-    ("operation", 34),
+    ("operation", 40),
     ("status", 6),
     ("median ms", 10),
     ("max ms", 10),
@@ -351,6 +459,9 @@ def _row(figures: Figures | None) -> str:
             f"{figures.peak_mib:.2f}",
         ]
     (_, width), *rest = COLUMNS
-    return f"{cells[0]:<{width}}" + "".join(
+    row = f"{cells[0]:<{width}}" + "".join(
         f"  {cell:>{w}}" for cell, (_, w) in zip(cells[1:], rest, strict=True)
     )
+    if figures is not None and figures.items is not None:
+        row += f"  {figures.items:,} {figures.unit}, {figures.items_per_second:,.0f}/s"
+    return row

@@ -1,0 +1,9 @@
+from celery import shared_task
+
+from cases.access import expired_grants_remove
+
+
+@shared_task(name="cases.tasks.expired_grants_remove")
+def expired_grants_remove_task() -> int:
+    """Scheduled daily: remove grants whose period has passed (they already count for nothing)."""
+    return expired_grants_remove()
