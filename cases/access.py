@@ -180,6 +180,19 @@ def liaison_access_revoke(*, case: Case, user: User) -> None:
     _revoke(case, user, Grounds.AGENDA)
 
 
+def liaison_access_set(*, case: Case, grants: dict[User, tuple[date, date]]) -> None:
+    """Make the agenda grants on `case` exactly `grants` (liaison → first and last day): liaisons
+    no longer seated at a meeting that discusses the case lose theirs."""
+    holders = CaseUserObjectPermission.objects.filter(
+        content_object=case, permission__codename=Grounds.AGENDA.value
+    ).select_related("user")
+    for grant in holders:
+        if grant.user not in grants:
+            _revoke(case, grant.user, Grounds.AGENDA)
+    for user, (valid_from, valid_until) in grants.items():
+        _grant(case, user, Grounds.AGENDA, valid_from, valid_until)
+
+
 def emergency_access_grant(*, case: Case, user: User, day: date) -> None:
     _grant(case, user, Grounds.EMERGENCY, day, day)
 

@@ -251,6 +251,14 @@ class CaseEvent(models.Model):
         PARTICIPANT_ENDED = "participant_ended", _("Participation ended")
         EMERGENCY_ACCESS = "emergency_access", _("Emergency access used")
         CASE_CLOSED = "case_closed", _("Case closed")
+        AGENDA_ADDED = "agenda_added", _("Put on the agenda")
+        AGENDA_MOVED = "agenda_moved", _("Moved to another meeting")
+        AGENDA_REMOVED = "agenda_removed", _("Taken off the agenda")
+        TRIAGE_DECIDED = "triage_decided", _("Triage decision")
+        FEEDBACK_SENT = "feedback_sent", _("Feedback sent to the referrer")
+        RANK_SET = "rank_set", _("Waiting list rank set by hand")
+        REFERRER_CONTACT = "referrer_contact", _("Contact with the referrer")
+        COORDINATOR_ASSIGNED = "coordinator_assigned", _("Process coordinator assigned")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events", verbose_name=_("case"))
     kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices)
@@ -282,7 +290,7 @@ class CaseEvent(models.Model):
         if self.kind == self.Kind.REFERRAL_UPDATED and self.payload.get("fields"):
             names = [str(Referral._meta.get_field(name).verbose_name) for name in self.payload["fields"]]
             return ", ".join(names)
-        return ""
+        return str(self.payload.get("summary", ""))
 
 
 class CaseUserObjectPermission(UserObjectPermissionBase):

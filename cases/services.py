@@ -421,6 +421,11 @@ def _audit_participant(participant: Participant, *, by: User, action: str, origi
 @transaction.atomic(durable=True)
 def case_close(*, case: Case, by: User, reason: str, origin: str | None = None) -> Case:
     """Close the case: every participation ends today and every grant on the case with it."""
+    return case_close_within(case=case, by=by, reason=reason, origin=origin)
+
+
+def case_close_within(*, case: Case, by: User, reason: str, origin: str | None = None) -> Case:
+    """`case_close` inside a caller's transaction, for services that close a case as one of their steps."""
     case = Case.objects.select_for_update().get(pk=case.pk)
     if not transition_allowed(case.status, CaseStatus.CLOSED):
         raise ValidationError(_("This case cannot be closed in its current status."))

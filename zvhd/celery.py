@@ -37,6 +37,15 @@ def _schedule(sender: Celery, **kwargs: object) -> None:
         name="remove expired case grants",
     )
     sender.add_periodic_task(
+        crontab(
+            day_of_week=settings.ZVHD_WAITING_LIST_DAY,
+            hour=settings.ZVHD_WAITING_LIST_HOUR,
+            minute=settings.ZVHD_WAITING_LIST_MINUTE,
+        ),
+        sender.signature("triage.tasks.waiting_list_prioritise"),
+        name="weekly prioritisation of the waiting list",
+    )
+    sender.add_periodic_task(
         crontab(day_of_month=1, month_of_year="1,4,7,10", hour=6, minute=0),
         sender.signature("zvhd.accounts.tasks.role_report_quarterly"),
         name="quarterly report of privileged roles",

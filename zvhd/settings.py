@@ -262,6 +262,12 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 ZVHD_HEARTBEAT_SECONDS = env_int("ZVHD_HEARTBEAT_SECONDS", 60, minimum=5)
+# The werkvoorraad's weekly prioritisation: weekday (mon … sun) and time, before the Monday work starts.
+ZVHD_WAITING_LIST_DAY = env_choice(
+    "ZVHD_WAITING_LIST_DAY", "mon", {"mon", "tue", "wed", "thu", "fri", "sat", "sun"}
+)
+ZVHD_WAITING_LIST_HOUR = env_int("ZVHD_WAITING_LIST_HOUR", 6, minimum=0, maximum=23)
+ZVHD_WAITING_LIST_MINUTE = env_int("ZVHD_WAITING_LIST_MINUTE", 30, minimum=0, maximum=59)
 
 # --- E-mail -----------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str(

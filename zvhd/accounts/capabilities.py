@@ -21,6 +21,9 @@ class Capability(StrEnum):
     EMERGENCY_REVIEW = "emergency_review"
     AUDIT_REPORTS = "audit_reports"
     ROLE_REPORT = "role_report"
+    TRIAGE = "triage"  # plan meetings, keep the agenda, record decisions
+    MEETINGS_ATTEND = "meetings_attend"  # open the meetings one sits at (liaisons: to enrich items)
+    WAITING_LIST = "waiting_list"
 
 
 R = Role
@@ -45,6 +48,9 @@ ROLE_CAPABILITIES: dict[Capability, frozenset[str]] = {
     Capability.EMERGENCY_REVIEW: frozenset({R.MANAGER, R.PRIVACY_OFFICER}),
     Capability.AUDIT_REPORTS: frozenset({R.PRIVACY_OFFICER}),
     Capability.ROLE_REPORT: frozenset({R.PRIVACY_OFFICER, R.MANAGER}),
+    Capability.TRIAGE: frozenset({R.SUPPORT_OFFICER, R.COORDINATOR}),
+    Capability.MEETINGS_ATTEND: frozenset({R.SUPPORT_OFFICER, R.COORDINATOR, R.LIAISON}),
+    Capability.WAITING_LIST: frozenset({R.SUPPORT_OFFICER, R.COORDINATOR}),
 }
 
 

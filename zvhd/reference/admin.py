@@ -41,3 +41,9 @@ for model in (
     models.AcceptanceCriterion,
 ):
     admin.site.register(model, ReferenceAdmin)
+
+
+@admin.register(models.MeetingType)
+class MeetingTypeAdmin(ReferenceAdmin):
+    list_display = ["name", "code", "weekday", "cutoff_days_before", "cutoff_time", "order", "active"]
+    filter_horizontal = ["seated_partners"]

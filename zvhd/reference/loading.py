@@ -19,6 +19,7 @@ SECTIONS = [
     ("problem_areas", "ProblemArea"),
     ("cross_border_scopes", "CrossBorderScope"),
     ("acceptance_criteria", "AcceptanceCriterion"),
+    ("meeting_types", "MeetingType"),
 ]
 
 
@@ -31,7 +32,9 @@ def load_reference_data(*, get_model: Any, data: dict[str, Any]) -> dict[str, in
     """Create the rows of `data` that do not exist yet; return how many were created per section.
 
     `get_model(name)` resolves a model of the reference app, so this works both with the live models
-    and with the historical models of a data migration.
+    and with the historical models of a data migration. A data migration loads what its point in the
+    schema knows: sections without a model yet, and fields without a column yet, are left for a later
+    migration.
     """
     created: dict[str, int] = {}
     house_model = get_model("House")
@@ -39,15 +42,22 @@ def load_reference_data(*, get_model: Any, data: dict[str, Any]) -> dict[str, in
         house_model.objects.create(**data["house"])
     regions = {}
     for section, model_name in SECTIONS:
-        model = get_model(model_name)
+        try:
+            model = get_model(model_name)
+        except LookupError:
+            continue
+        known = {field.name for field in model._meta.get_fields()}
         count = 0
         for order, row in enumerate(data.get(section, []), start=1):
-            fields = dict(row)
+            fields = {name: value for name, value in row.items() if name in known}
             code = fields.pop("code")
             fields.setdefault("order", order)
             if model_name == "Municipality":
                 fields["region"] = regions[fields["region"]]
+            seated = fields.pop("seated_partners", None)
             obj, was_created = model.objects.get_or_create(code=code, defaults=fields)
+            if seated is not None and was_created:
+                obj.seated_partners.set(get_model("Partner").objects.filter(code__in=seated))
             if model_name == "Region":
                 regions[code] = obj
             count += was_created

@@ -4,6 +4,8 @@ Every row comes from the house's reference data file (see `loading.py`) and stay
 admin. Codes are stable keys that the figures and the demo data refer to; names are what users see.
 """
 
+import datetime
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -115,7 +117,48 @@ class AcceptanceCriterion(ReferenceModel):
     """One of the criteria triage checks a referral against."""
 
     name = models.CharField(_("criterion"), max_length=400)
+    sufficient_alone = models.BooleanField(
+        _("sufficient on its own"),
+        default=False,
+        help_text=_(
+            "A case qualifies when it meets every criterion that is not sufficient on its own, "
+            "or any one that is."
+        ),
+    )
 
     class Meta(ReferenceModel.Meta):
         verbose_name = _("acceptance criterion")
         verbose_name_plural = _("acceptance criteria")
+
+
+class MeetingType(ReferenceModel):
+    """A kind of triage table (ketenkamer, routeeroverleg, casustafel …) and who sits at it.
+
+    The cut-off says until when a referral must be complete to be proposed for a meeting's agenda:
+    `cutoff_days_before` days before the meeting, at `cutoff_time`.
+    """
+
+    weekday = models.PositiveSmallIntegerField(
+        _("usual weekday"),
+        choices=[
+            (0, _("Monday")),
+            (1, _("Tuesday")),
+            (2, _("Wednesday")),
+            (3, _("Thursday")),
+            (4, _("Friday")),
+        ],
+        default=1,
+    )
+    cutoff_days_before = models.PositiveSmallIntegerField(_("cut-off: days before the meeting"), default=1)
+    cutoff_time = models.TimeField(_("cut-off: time"), default=datetime.time(12, 0))
+    seated_partners = models.ManyToManyField(
+        Partner,
+        blank=True,
+        related_name="meeting_types",
+        verbose_name=_("partners seated"),
+        help_text=_("The organisations whose liaisons take part in this meeting."),
+    )
+
+    class Meta(ReferenceModel.Meta):
+        verbose_name = _("meeting type")
+        verbose_name_plural = _("meeting types")
