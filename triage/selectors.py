@@ -2,7 +2,20 @@
 
 from __future__ import annotations
 
-from django.db.models import BooleanField, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+import datetime
+
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    prefetch_related_objects,
+)
 from django.http import Http404
 from django.utils import timezone
 
@@ -13,20 +26,28 @@ from cases.workflow import CaseStatus
 from triage.models import (
     AgendaItem,
     Enrichment,
+    Feedback,
     Meeting,
+    PrioritySnapshot,
     PrioritySnapshotRow,
     ReferrerContact,
     WaitingListEntry,
 )
 from triage.services import referral_gaps
 from zvhd.accounts.models import PARTNER_ROLES, Role, User
+from zvhd.audit.models import LegalBasis
+from zvhd.reference.models import MeetingType, Partner
 
 # --- Meetings ----------------------------------------------------------------------------------------
 
 
 def meetings_for(*, user: User) -> QuerySet[Meeting]:
     """The meetings `user` may open: every one for the bureau's triage team, his own for a liaison."""
-    meetings = Meeting.objects.select_related("meeting_type", "chair").annotate(item_count=Count("items"))
+    meetings = (
+        Meeting.objects.select_related("meeting_type", "chair")
+        .annotate(item_count=Count("items"))
+        .order_by("-date", "-id")
+    )
     if user.role == Role.LIAISON:
         return meetings.filter(liaisons=user)
     if user.role in PARTNER_ROLES or not user.is_active:
@@ -41,6 +62,59 @@ def meeting_get_for(*, user: User, pk: object) -> Meeting:
         raise Http404 from None
 
 
+def meetings_ahead(*, user: User) -> QuerySet[Meeting]:
+    """The meetings `user` may open that are still to come (today included), soonest first."""
+    return meetings_for(user=user).filter(date__gte=timezone.localdate()).order_by("date", "id")
+
+
+def meetings_held(*, user: User) -> QuerySet[Meeting]:
+    """The meetings `user` may open that have taken place, most recent first."""
+    return meetings_for(user=user).filter(date__lt=timezone.localdate()).order_by("-date", "-id")
+
+
+def meeting_date_proposed(*, meeting_type: MeetingType) -> datetime.date:
+    """The next usual weekday of the type (today included) on which it has no meeting yet."""
+    today = timezone.localdate()
+    day = today + datetime.timedelta(days=(meeting_type.weekday - today.weekday()) % 7)
+    taken = set(
+        Meeting.objects.filter(meeting_type=meeting_type, date__gte=day).values_list("date", flat=True)
+    )
+    while day in taken:
+        day += datetime.timedelta(days=7)
+    return day
+
+
+def meeting_types_plannable() -> QuerySet[MeetingType]:
+    return MeetingType.objects.active().prefetch_related("seated_partners").order_by("order", "name")
+
+
+def chairs_available() -> QuerySet[User]:
+    """Who may chair a meeting: active members of the bureau."""
+    return (
+        User.objects.filter(is_active=True)
+        .exclude(role="")
+        .exclude(role__in=PARTNER_ROLES)
+        .order_by("last_name", "first_name")
+    )
+
+
+def liaisons_seatable(*, meeting_type: MeetingType | None = None) -> QuerySet[User]:
+    """Active liaisons of the organisations seated at `meeting_type` (at any active type when None).
+
+    The services check the seat again; the list only keeps the choice short.
+    """
+    if meeting_type is None:
+        seated = Partner.objects.filter(meeting_types__active=True)
+    else:
+        seated = meeting_type.seated_partners.all()
+    return (
+        User.objects.filter(role=Role.LIAISON, is_active=True, organisation__in=seated)
+        .select_related("organisation")
+        .distinct()
+        .order_by("organisation__name", "last_name", "first_name")
+    )
+
+
 def meeting_upcoming(*, user: User, after: Meeting) -> QuerySet[Meeting]:
     """Meetings an item of `after` can move to: of the same type, today or later."""
     return (
@@ -51,13 +125,19 @@ def meeting_upcoming(*, user: User, after: Meeting) -> QuerySet[Meeting]:
     )
 
 
+def _enrichments_for(user: User) -> QuerySet[Enrichment]:
+    """Enrichments `user` may read: a liaison only his own organisation's (need-to-know)."""
+    enrichments = Enrichment.objects.select_related("organisation", "liaison")
+    if user.role == Role.LIAISON:
+        enrichments = enrichments.filter(organisation=user.organisation_id)
+    return enrichments
+
+
 def agenda_items(*, user: User, meeting: Meeting) -> list[AgendaItem]:
     """The meeting's agenda in order. Items whose case `user` may not (or no longer) see carry
     `case_visible = False`: the screen then shows only the case number and the decision."""
     visible = cases_visible_to(user).filter(pk=OuterRef("case_id"))
-    enrichments = Enrichment.objects.select_related("organisation", "liaison")
-    if user.role == Role.LIAISON:
-        enrichments = enrichments.filter(organisation=user.organisation_id)
+    enrichments = _enrichments_for(user)
     return list(
         meeting.items.select_related(
             "case__referral__main_topic", "case__referral__referrer_partner", "referred_to", "decided_by"
@@ -81,6 +161,63 @@ def agenda_item_get_for(*, user: User, pk: object) -> AgendaItem:
             .get(pk=pk)
         )
     except (AgendaItem.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def seated_organisations(*, user: User, meeting: Meeting) -> list[Partner]:
+    """The organisations whose enrichment the agenda shows: every one seated, for a liaison his own."""
+    if user.role == Role.LIAISON:
+        return [user.organisation] if user.organisation_id else []
+    return list(meeting.meeting_type.seated_partners.order_by("order", "name"))
+
+
+def agenda_enrichment_columns(items: list[AgendaItem], organisations: list[Partner]) -> None:
+    """Give every item `enrichment_row`: per organisation (in the order given) its enrichment or None.
+
+    Works on the prefetched enrichments of `agenda_items`, so it adds no query.
+    """
+    for item in items:
+        by_organisation = {enrichment.organisation_id: enrichment for enrichment in item.enrichments.all()}
+        item.enrichment_row = [(partner, by_organisation.get(partner.pk)) for partner in organisations]
+
+
+def agenda_item_detail(*, user: User, pk: object) -> AgendaItem:
+    """`agenda_item_get_for` with what the item's pages show: its subjects (main subject first), the
+    referral's topic, partner and problem areas, and the enrichments `user` may read."""
+    item = agenda_item_get_for(user=user, pk=pk)
+    prefetch_related_objects(
+        [item],
+        Prefetch(
+            "case__subjects",
+            queryset=Subject.objects.select_related("person", "municipality").order_by("-is_primary", "id"),
+        ),
+        "case__referral__main_topic",
+        "case__referral__referrer_partner",
+        "case__referral__problem_areas",
+        Prefetch("enrichments", queryset=_enrichments_for(user)),
+    )
+    return item
+
+
+def feedback_get_for(*, user: User, item_pk: object) -> Feedback:
+    """The feedback on an item of a meeting `user` may open; 404 otherwise.
+
+    The feedback names no subject, so the triage team keeps it after the decision has taken the case
+    out of their sight; a case under the Wet parta stays a compartment.
+    """
+    try:
+        return (
+            Feedback.objects.select_related(
+                "item__meeting__meeting_type",
+                "item__referred_to",
+                "case__referral__referrer_partner",
+                "sent_by",
+            )
+            .filter(item__meeting__in=meetings_for(user=user))
+            .filter(~Q(case__legal_basis=LegalBasis.PARTA) | Q(case__in=cases_visible_to(user)))
+            .get(item_id=item_pk)
+        )
+    except (Feedback.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 
 
@@ -115,6 +252,7 @@ def referrals_addable(*, user: User, meeting: Meeting) -> QuerySet[Case]:
     return (
         cases_visible_to(user)
         .filter(status=CaseStatus.REGISTERED, referral__isnull=False)
+        .select_related("referral__main_topic", "referral__referrer_partner")
         .prefetch_related(PRIMARY_SUBJECT)
         .order_by("referral__received_on", "id")
     )
@@ -159,6 +297,11 @@ def waiting_entry_get_for(*, user: User, pk: object) -> WaitingListEntry:
         return waiting_list(user=user).get(pk=pk)
     except (WaitingListEntry.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+def prioritisation_latest() -> PrioritySnapshot | None:
+    """The most recent weekly ranking, for the list's header (None before the first one)."""
+    return PrioritySnapshot.objects.select_related("created_by").order_by("-week").first()
 
 
 def rank_history(*, entry: WaitingListEntry) -> QuerySet[PrioritySnapshotRow]:
