@@ -7,11 +7,16 @@ the distributions for the other years, accounts, texts. This module only knows t
    a year with published figures the figures are dealt out as labels (partner, municipality, age,
    topic ...) over that year's plans, so the counts come out exactly; other years draw from weights.
    The case histories are then laid out year by year: which coordination cases close in which year
-   is chosen so that the yearly inflow, active and closed counts match the profile.
+   is chosen so that the yearly inflow, active and closed counts match the profile; which cases waited
+   for a procesregisseur so that a published waiting-list count matches too; and what stands today
+   (the waiting list, the referrals awaiting the next ketenkamer).
 2. Plan who takes part and who sees what (a second seeded `random.Random`, so the case file of step 1
    is the same with or without it): the cter compartment, participants of open and recently closed
    cases, the liaison's agenda, emergency accesses and closure reasons.
-3. Write: the plans become rows with `bulk_create` in one transaction. No services and no audit
+3. Plan the triage records around the case file (a third, in `demo/triage_history.py`): weekly
+   ketenkamer meetings, the agenda item and decision of every referral, the werkvoorraad with its
+   contacts and weekly rankings.
+4. Write: the plans become rows with `bulk_create` in one transaction. No services and no audit
    records: loading demo data is not user activity. Object permissions are granted through
    `cases.access`, the one module that grants them, exactly as the participant services do.
 
@@ -639,11 +644,102 @@ def _close_continued(ctx: _Context, coordination: list[Plan], *, carried_until: 
         plan.closed_on = closes if closes < ctx.today else None
 
 
-# --- 4. The waiting list of today ----------------------------------------------------------------
+# --- 4. The waiting list: published years, and today ---------------------------------------------
+
+
+def waited_in(plan: Plan, year: int) -> bool:
+    """The plan's case was on the waiting list on at least one day of `year`: accepted for procesregie
+    without a free procesregisseur, decided on or before 31 December and not assigned before 1 January."""
+    if plan.outcome != COORDINATION or plan.assigned_on == plan.decided_on:
+        return False
+    return plan.decided_on <= date(year, 12, 31) and (
+        plan.assigned_on is None or plan.assigned_on >= date(year, 1, 1)
+    )
+
+
+def _plan_counted_waits(ctx: _Context, plans: list[Plan]) -> None:
+    """Where a counted year publishes how many cases waited for a procesregisseur
+    (`waited_for_a_coordinator`), exactly that many were on the waiting list in that year: cases decided
+    that year start at once or after a wait until the count is right."""
+    for year in counted_years(ctx.profile):
+        target = _spec(ctx.profile, year).get("waited_for_a_coordinator")
+        if target is None:
+            continue
+        waited = [plan for plan in plans if waited_in(plan, year)]
+        if len(waited) > target:
+            # Cases on today's waiting list, or carried in from the year before, keep their wait.
+            started = [plan for plan in waited if plan.decided_on.year == year and plan.assigned_on]
+            if len(started) < len(waited) - target:
+                raise ProfileError(f"{year}: more than {target} cases wait whatever the demo data does.")
+            for plan in ctx.rng.sample(started, len(waited) - target):
+                plan.assigned_on = plan.decided_on
+            continue
+        longest = _longest_waits(ctx, [plan for plan in plans if plan.decided_on.year == year])
+        if len(longest) < target - len(waited):
+            raise ProfileError(
+                f"{year}: only {len(waited) + len(longest)} cases can have waited, not {target}."
+            )
+        for plan in ctx.rng.sample(list(longest), target - len(waited)):
+            plan.assigned_on = plan.decided_on + timedelta(
+                weeks=ctx.rng.randint(ctx.timing["waiting_weeks"][0], longest[plan])
+            )
+
+
+def _longest_waits(ctx: _Context, plans: list[Plan]) -> dict[Plan, int]:
+    """The coordination cases that started at once and could have waited instead, with the most weeks each
+    could have waited: the wait ends in time for the case's closure (`coordination_min_weeks_before_close`
+    before it) and before today."""
+    low, high = ctx.timing["waiting_weeks"]
+    before_close = timedelta(weeks=ctx.timing["coordination_min_weeks_before_close"])
+    longest = {}
+    for plan in plans:
+        if plan.outcome != COORDINATION or plan.assigned_on is None or plan.assigned_on != plan.decided_on:
+            continue
+        until = ctx.today - timedelta(days=1)
+        if plan.closed_on is not None:
+            until = min(until, plan.closed_on - before_close)
+        weeks = min(high, (until - plan.decided_on).days // 7)
+        if weeks >= low:
+            longest[plan] = weeks
+    return longest
+
+
+def _plan_awaiting_triage(ctx: _Context, plans: list[Plan]) -> None:
+    """The referrals of the last weeks the ketenkamer has not decided on yet: at least `on_agenda` on the
+    agenda of the next ketenkamer, and the latest `registered` still registered, awaiting a meeting
+    (`incomplete` of them still lacking what triage needs: whether minors are part of the system). When
+    too few referrals are undecided, the latest decided ones received within `within_days` were held
+    over to the next meeting."""
+    conf, today = ctx.profile["continuation"]["awaiting_triage"], ctx.today
+    upcoming = _next_weekday(today, ctx.timing["ketenkamer_weekday"])
+    undecided = [plan for plan in plans if plan.decided_on >= today]
+    held = [
+        plan
+        for plan in plans
+        if plan.decided_on < today
+        and plan.closed_on is None
+        and plan.received_on >= today - timedelta(days=conf["within_days"])
+    ]
+    wanted = conf["on_agenda"] + conf["registered"]
+    for plan in sorted(held, key=lambda plan: plan.received_on)[::-1][: max(wanted - len(undecided), 0)]:
+        later = upcoming - plan.decided_on
+        plan.decided_on += later
+        if plan.assigned_on is not None:
+            plan.assigned_on += later
+        undecided.append(plan)
+    undecided.sort(key=lambda plan: plan.received_on)
+    registered = min(conf["registered"], max(len(undecided) - conf["on_agenda"], 0))
+    for plan in undecided[len(undecided) - registered :]:
+        plan.agenda_on = max(plan.agenda_on, today)
+    awaiting = [plan for plan in undecided if plan.agenda_on >= today]
+    for plan in awaiting[len(awaiting) - min(conf["incomplete"], len(awaiting)) :]:
+        plan.minors = Referral.MinorsInSystem.UNKNOWN.value
 
 
 def _plan_waiting_list(ctx: _Context, plans: list[Plan]) -> None:
-    """A handful of accepted coordination cases wait for a procesregisseur; every other one has started."""
+    """A handful of accepted coordination cases wait for a procesregisseur; every other one has started.
+    The one waiting longest was decided `waiting_list_oldest_weeks` ago: if the draw holds none that
+    old, the latest decided of the draw gives its place to the earliest decided case of that age."""
     continuation, today = ctx.profile["continuation"], ctx.today
     window_start = today - timedelta(days=continuation["waiting_list_window_days"])
     decided_open = [
@@ -653,6 +749,12 @@ def _plan_waiting_list(ctx: _Context, plans: list[Plan]) -> None:
     ]
     recent = [plan for plan in decided_open if plan.decided_on >= window_start]
     waiting = ctx.rng.sample(recent, min(ctx.rng.randint(*continuation["waiting_list"]), len(recent)))
+    low, high = continuation["waiting_list_oldest_weeks"]
+    if waiting and max((today - plan.decided_on).days // 7 for plan in waiting) < low:
+        old = [plan for plan in recent if low <= (today - plan.decided_on).days // 7 <= high]
+        if old:
+            waiting.remove(max(waiting, key=lambda plan: plan.decided_on))
+            waiting.append(min(old, key=lambda plan: plan.decided_on))
     yesterday = _previous_working_day(today)
     for plan in decided_open:
         if plan in waiting:
@@ -834,7 +936,9 @@ def plan_cases(
     plans.sort(key=lambda plan: plan.received_on)
     _plan_triage(ctx, plans)
     _plan_closures(ctx, plans)
+    _plan_awaiting_triage(ctx, plans)
     _plan_waiting_list(ctx, plans)
+    _plan_counted_waits(ctx, plans)
     staff = _staff(profile)
     _plan_details(ctx, plans, staff)
     _assign_coordinators(ctx, plans, staff)
@@ -1430,12 +1534,20 @@ def _many_to_many(plans: list[Plan], cases: list[Case], refs: _References) -> di
 
 
 def write_plans(
-    plans: list[Plan], today: date, refs: _References, users: dict[str, User], added: AccessPlan
+    plans: list[Plan],
+    today: date,
+    refs: _References,
+    users: dict[str, User],
+    added: AccessPlan,
+    also: dict[Plan, list[datetime]] | None = None,
 ) -> tuple[list[Case], dict[str, int]]:
     """Insert the planned cases with everything that hangs on them; returns the cases (in the order of
-    `plans`) and the rows created per kind. The events `added` plans are written by `write_access`."""
+    `plans`) and the rows created per kind. The events `added` plans are written by `write_access`; `also`
+    holds the moments of further events written later (the triage records')."""
     timelines = [timeline(plan, today) for plan in plans]
     moments = added.moments_per_case()
+    for plan, more in (also or {}).items():
+        moments[plan] = [*moments.get(plan, []), *more]
     cases = [
         _case_row(plan, events, moments.get(plan, []), users)
         for plan, events in zip(plans, timelines, strict=True)
@@ -1599,6 +1711,8 @@ class DemoDataResult:
 
 def demo_data_create(*, seed: int = DEFAULT_SEED, today: date, profile: Profile) -> DemoDataResult:
     """Fill an empty case file with the profile's demo data as it would stand on `today`."""
+    from demo import triage_history  # it builds on the plans of this module
+
     earliest = today_earliest(profile)
     if today < earliest:
         raise ProfileError(f"The demo data needs a date on or after {earliest:%Y-%m-%d} as today.")
@@ -1612,11 +1726,34 @@ def demo_data_create(*, seed: int = DEFAULT_SEED, today: date, profile: Profile)
         access_plan = plan_access(
             profile=profile, plans=plans, today=today, rng=random.Random(f"{seed}:access")
         )
-        cases, created = write_plans(plans, today, refs, users, access_plan)
+        # And one for the triage records, which follow the case file and who sees what.
+        meeting_type = triage_history.meeting_type_of(profile)
+        triage_plan = triage_history.plan_triage(
+            profile=profile,
+            plans=plans,
+            statuses={plan: status_of(timeline(plan, today)) for plan in plans},
+            today=today,
+            rng=random.Random(f"{seed}:triage"),
+            meeting_type=meeting_type,
+            support_officers=_staff(profile).support_officers,
+        )
+        cases, created = write_plans(plans, today, refs, users, access_plan, triage_plan.moments_per_case())
         created = {"accounts": accounts_created} | created
-        for what, count in write_access(
-            access_plan, dict(zip(plans, cases, strict=True)), users, today
-        ).items():
+        by_plan = dict(zip(plans, cases, strict=True))
+        access_created = write_access(access_plan, by_plan, users, today)
+        triage_created = triage_history.write_triage(
+            triage_plan,
+            cases=by_plan,
+            users=users,
+            meeting_type=meeting_type,
+            partners=refs.tables["partner"],
+            criteria=refs.tables["acceptance criterion"],
+            today=today,
+            grant=triage_history.AgendaGrant(
+                access_plan.liaison, access_plan.agenda_from, access_plan.agenda_until
+            ),
+        )
+        for what, count in [*access_created.items(), *triage_created.items()]:
             created[what] = created.get(what, 0) + count
         created["case number counters"] = _counters_continue(last_numbers)
     statuses = Counter(status_of(timeline(plan, today)) for plan in plans)

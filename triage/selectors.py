@@ -280,7 +280,11 @@ def waiting_list(*, user: User) -> QuerySet[WaitingListEntry]:
     )
     return (
         WaitingListEntry.objects.filter(
-            left_on__isnull=True, case__status=CaseStatus.WAITING, case__in=cases_visible_to(user)
+            left_on__isnull=True,
+            case__status=CaseStatus.WAITING,
+            # The status inside the access subquery lets PostgreSQL start from the status index instead
+            # of testing every case against the access rules.
+            case__in=cases_visible_to(user).filter(status=CaseStatus.WAITING),
         )
         .select_related("case__referral__referrer_partner", "case__referral__main_topic", "override_by")
         .prefetch_related(_primary_subjects("case__"))

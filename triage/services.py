@@ -506,8 +506,9 @@ def decision_record(
 # --- Feedback to the referrer ------------------------------------------------------------------------
 
 
-def _feedback_text(item: AgendaItem, case: Case) -> tuple[str, str]:
-    """Subject and body of the message to the referrer: the case number, no names (data minimisation)."""
+def feedback_text(item: AgendaItem, case: Case) -> tuple[str, str]:
+    """Subject and body of the message to the referrer about the decision on `item`: the case number,
+    no names (data minimisation). In the active language."""
     referral = case.referral
     decision = Decision(item.decision)
     outcome = {
@@ -554,7 +555,7 @@ def _feedback_text(item: AgendaItem, case: Case) -> tuple[str, str]:
 
 
 def _feedback_compose(item: AgendaItem, case: Case) -> Feedback:
-    subject, body = _feedback_text(item, case)
+    subject, body = feedback_text(item, case)
     return Feedback.objects.create(
         case=case, item=item, recipient=case.referral.referrer_email, subject=subject, body=body
     )

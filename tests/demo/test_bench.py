@@ -4,14 +4,15 @@ database not meant for it.
 
 The accounts here are the generator's own: a procesondersteuner who sees the referrals in triage and on
 the waiting list, the procesregisseur of the busy case, a manager, and a police professional who takes
-part in min(50, N/4) of the N cases.
+part in min(50, N/4) of the N cases. The werkvoorraad operations run on waiting lists of their own,
+made smaller here (`small_waiting_lists`) so the suite stays fast.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from datetime import date
+from datetime import date, timedelta
 from io import StringIO
 from itertools import pairwise
 
@@ -26,15 +27,26 @@ from django.utils import timezone
 from cases.access import TEAM_STATUSES, Grounds, cases_visible_to
 from cases.models import Case, CaseUserObjectPermission, Participant, Person, Referral
 from cases.workflow import CaseStatus, transition_allowed
-from demo import scale
-from demo.management.commands.bench import OPERATIONS, is_bench_database
+from demo import bench_triage, scale
+from demo.management.commands import bench as bench_command
+from demo.management.commands.bench import OPERATIONS, Operation, is_bench_database, unavailable
 from tests.accounts.logins import otp_verified_login
+from triage.models import PrioritySnapshot, WaitingListEntry
 from zvhd.accounts.models import Role, User
 from zvhd.audit.chain import chain_verify
 from zvhd.audit.models import AuditEvent
 from zvhd.reference.models import Municipality
 
 pytestmark = pytest.mark.django_db
+
+# The waiting lists of the werkvoorraad operations in the suite: (cases waiting, weeks ranked before).
+SMALL_WAITING_LISTS = {"to rank": (40, 0), "short": (3, 2), "long": (30, 2)}
+
+
+@pytest.fixture(autouse=True)
+def small_waiting_lists(monkeypatch: pytest.MonkeyPatch) -> None:
+    for key, size in SMALL_WAITING_LISTS.items():
+        monkeypatch.setitem(bench_command.WAITING_LISTS, key, size)
 
 
 def bench(*args: str) -> str:
@@ -54,13 +66,13 @@ def test_every_operation_appears_in_the_table_with_its_figures() -> None:
     assert "60 cases generated in" in output
     for operation in OPERATIONS:
         row = rf"^{re.escape(operation.name)} +(200|403|—) +\d+\.\d +\d+\.\d +[1-9]\d* +\d+\.\d\d"
-        row += r"(  [\d,]+ records, [\d,]+/s)?$" if operation.items else "$"
+        row += r"(  [\d,]+ \w+, [\d,]+/s)?$" if operation.items else "$"
         assert re.search(row, output, flags=re.MULTILINE), f"no figures for {operation.name!r}:\n{output}"
 
 
 def test_the_json_output_has_one_record_per_operation() -> None:
     records = figures(bench("--cases", "60", "--json"))
-    assert list(records) == [operation.name for operation in OPERATIONS]
+    assert list(records) == [operation.name for operation in OPERATIONS if not unavailable(operation)]
     for record in records.values():
         assert record["median_ms"] > 0
         assert record["max_ms"] >= record["median_ms"]
@@ -281,3 +293,54 @@ def test_a_size_is_named_or_counted() -> None:
     assert scale.cases_for() == 100_000
     assert scale.cases_for(scale="regional") == 10_000
     assert scale.cases_for(scale="small", cases=42) == 42
+
+
+# --- The werkvoorraad operations --------------------------------------------------------------------
+
+
+def test_the_werkvoorraad_operations_run_on_waiting_lists_of_their_own_and_leave_no_trace() -> None:
+    records = figures(bench("--cases", "60", "--json", "--only", "prioritisation", "--only", "waiting list"))
+    prioritised = records["weekly prioritisation, 10,000 waiting"]
+    assert (prioritised["items"], prioritised["unit"]) == (SMALL_WAITING_LISTS["to rank"][0], "cases")
+    assert prioritised["items_per_second"] > 0
+    # The list costs as many queries for the long list as for the short one.
+    selector = [records[f"waiting list selector, {n} entries"]["queries"] for n in ("10", "1,000")]
+    assert selector[0] == selector[1]
+    if "waiting list page, 10 entries" in records:
+        page = [records[f"waiting list page, {n} entries"]["queries"] for n in ("10", "1,000")]
+        assert page[0] == page[1]
+    assert Case.objects.count() == 60
+    assert not Case.objects.filter(referral__registered_by__username=bench_triage.REGISTRAR).exists()
+    assert not WaitingListEntry.objects.exists()
+    assert not PrioritySnapshot.objects.exists()
+
+
+def test_the_prioritisation_ranks_every_waiting_case_in_a_week_not_ranked_yet() -> None:
+    scale.bench_data_ensure(cases=60)
+    with bench_triage.waiting_list(entries=25, seed=1, ranked_weeks=2) as waiting:
+        assert (
+            WaitingListEntry.objects.filter(left_on__isnull=True, case__status=CaseStatus.WAITING).count()
+            == 25
+        )
+        assert PrioritySnapshot.objects.count() == 2
+        assert waiting.today == timezone.localdate() + timedelta(weeks=1)  # this week is ranked
+        for _ in range(2):
+            result = bench_triage.prioritise(waiting)
+            assert result[1]
+            assert result[0].entries == 25
+            assert sorted(result[0].rows.values_list("rank", flat=True)) == list(range(1, 26))
+            bench_triage.prioritisation_undo(result)
+    assert not PrioritySnapshot.objects.exists()
+    assert not Case.objects.filter(number__startswith=bench_triage.NUMBER_PREFIX).exists()
+
+
+def test_an_operation_on_a_page_this_version_lacks_is_skipped(monkeypatch: pytest.MonkeyPatch) -> None:
+    missing = Operation("page of the future", lambda b: b.manager.get("/"), needs_url="no-such-page")
+    assert unavailable(missing) == "there is no URL 'no-such-page' yet"
+    monkeypatch.setattr(bench_command, "OPERATIONS", (*OPERATIONS[:1], missing))
+    output = bench("--cases", "60")
+    assert re.search(
+        r"^page of the future +skipped: there is no URL 'no-such-page' yet$", output, re.MULTILINE
+    )
+    records = [json.loads(line) for line in bench("--cases", "60", "--json").splitlines()]
+    assert {"record": "skipped", "operation": "page of the future", "reason": unavailable(missing)} in records

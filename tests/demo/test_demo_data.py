@@ -56,6 +56,7 @@ from demo.generator import (
     profile_load,
 )
 from tests.factories import main_topic, municipality, partner
+from triage.models import Meeting, PrioritySnapshot
 from zvhd.accounts.models import Role, User
 from zvhd.audit.models import LegalBasis
 from zvhd.reference.loading import load_reference_data, read_reference_file
@@ -130,6 +131,9 @@ AGES = {
 
 
 def _demo_data_remove() -> None:
+    # Agenda items protect their cases; the weekly rankings hang on no case.
+    Meeting.objects.all().delete()
+    PrioritySnapshot.objects.all().delete()
     Case.objects.all().delete()
     Person.objects.all().delete()
     CaseNumberCounter.objects.all().delete()

@@ -5,7 +5,8 @@ OPERATIONS the way a user would: screens and API through the test client with a 
 writes through the service. Run it with `make bench` (docs/benchmarks.md); `scripts/bench` points it at
 a database of its own. It refuses any other database, because it deletes and generates cases.
 
-A new feature adds its operation as one entry of OPERATIONS.
+A new feature adds its operation as one entry of OPERATIONS. Operations that need data the generated case
+file lacks name it (`waiting_list`): it is made for them and removed after them (`demo/bench_triage.py`).
 """
 
 from __future__ import annotations
@@ -19,9 +20,10 @@ import time
 import tracemalloc
 import warnings
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
-from dataclasses import asdict, dataclass
+from contextlib import AbstractContextManager, ExitStack, contextmanager, nullcontext
+from dataclasses import asdict, dataclass, replace
 from datetime import date
+from itertools import groupby
 from pathlib import Path
 from typing import Any
 
@@ -32,19 +34,29 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases import access, services
 from cases.models import Case
-from demo import scale
+from demo import bench_triage, scale
+from triage import selectors as triage_selectors
 from zvhd.accounts.models import User
 from zvhd.accounts.services import LOGGED_IN_AT_SESSION_KEY
 from zvhd.audit.chain import ChainResult, chain_verify
 
 MIB = 1024 * 1024
+
+# The waiting lists the werkvoorraad operations run on: how many cases wait, and in how many weeks up
+# to this one they were ranked before (so the page shows how ranks moved). Made for those operations and
+# removed after them; the test suite makes them smaller.
+WAITING_LISTS: dict[str, tuple[int, int]] = {
+    "to rank": (10_000, 0),
+    "short": (10, 2),
+    "long": (1_000, 2),
+}
 
 
 @dataclass(frozen=True)
@@ -56,6 +68,8 @@ class Bench:
     coordinator: Client
     partner_professional: Client
     manager: Client
+    # The waiting list of the werkvoorraad operations, while they run.
+    waiting: bench_triage.WaitingList | None = None
 
 
 @dataclass(frozen=True)
@@ -72,6 +86,10 @@ class Operation:
     # For operations that work through many items: how many one run handled, and what they are.
     items: Callable[[Any], int] | None = None
     unit: str = ""
+    # The waiting list it runs on (a key of WAITING_LISTS), made before it and removed after it.
+    waiting_list: str | None = None
+    # A URL (name) it requests that this version may not have yet: without it the operation is skipped.
+    needs_url: str | None = None
 
 
 def _referral_register(bench: Bench) -> Case:
@@ -109,6 +127,30 @@ def _counts_the_partner_cases(bench: Bench, result: Any) -> str:
 
 def _chain_intact(bench: Bench, result: ChainResult) -> str:
     return "" if result.intact else f"the chain is broken at record {result.first_broken_sequence}"
+
+
+def _waiting(bench: Bench) -> bench_triage.WaitingList:
+    if bench.waiting is None:
+        raise CommandError("A werkvoorraad operation ran without its waiting list.")
+    return bench.waiting
+
+
+def _ranks_every_waiting_case(bench: Bench, result: tuple[Any, bool]) -> str:
+    snapshot, created = result
+    if not created:
+        return f"week {snapshot.week} had been ranked already, nothing was done"
+    waiting = _waiting(bench).entries
+    return "" if snapshot.entries == waiting else f"ranked {snapshot.entries} cases where {waiting} wait"
+
+
+def _waiting_list_read(bench: Bench) -> list[Any]:
+    """The page's selector evaluated in full: every entry with what the page shows of it."""
+    return list(triage_selectors.waiting_list(user=bench.data.support_officer))
+
+
+def _lists_every_waiting_case(bench: Bench, result: list[Any]) -> str:
+    waiting = _waiting(bench).entries
+    return "" if len(result) == waiting else f"listed {len(result)} cases where {waiting} wait"
 
 
 OPERATIONS: tuple[Operation, ...] = (
@@ -156,6 +198,43 @@ OPERATIONS: tuple[Operation, ...] = (
         lambda b: b.partner_professional.get(reverse("case-detail", args=[b.data.partner_case.pk])),
     ),
     Operation("manager case overview", lambda b: b.manager.get(reverse("case-overview"))),
+    # The werkvoorraad, each on a waiting list of its own length (WAITING_LISTS).
+    Operation(
+        "weekly prioritisation, 10,000 waiting",
+        lambda b: bench_triage.prioritise(_waiting(b)),
+        status=None,
+        undo=bench_triage.prioritisation_undo,
+        check=_ranks_every_waiting_case,
+        items=lambda result: result[0].entries,
+        unit="cases",
+        waiting_list="to rank",
+    ),
+    Operation(
+        "waiting list selector, 10 entries",
+        _waiting_list_read,
+        status=None,
+        check=_lists_every_waiting_case,
+        waiting_list="short",
+    ),
+    Operation(
+        "waiting list page, 10 entries",
+        lambda b: b.support_officer.get(reverse("waiting-list")),
+        waiting_list="short",
+        needs_url="waiting-list",
+    ),
+    Operation(
+        "waiting list selector, 1,000 entries",
+        _waiting_list_read,
+        status=None,
+        check=_lists_every_waiting_case,
+        waiting_list="long",
+    ),
+    Operation(
+        "waiting list page, 1,000 entries",
+        lambda b: b.support_officer.get(reverse("waiting-list")),
+        waiting_list="long",
+        needs_url="waiting-list",
+    ),
     # Last, so that it also verifies the records every operation before it wrote.
     Operation(
         "audit chain verify",
@@ -234,12 +313,24 @@ class Command(BaseCommand):
             self._header(environment, generation)
         bench = _bench()
         with _quiet_requests():
-            for operation in operations:
-                figures = _measure(operation, bench, runs=options["runs"])
-                if options["json"]:
-                    self._json_line({"record": "operation", **asdict(figures)})
-                else:
-                    self.stdout.write(_row(figures))
+            for key, group in groupby(operations, key=lambda operation: operation.waiting_list):
+                with _waiting_list(key, seed=options["seed"]) as waiting:
+                    for operation in group:
+                        self._measure(operation, replace(bench, waiting=waiting), options)
+
+    def _measure(self, operation: Operation, bench: Bench, options: dict[str, Any]) -> None:
+        missing = unavailable(operation)
+        if missing:
+            if options["json"]:
+                self._json_line({"record": "skipped", "operation": operation.name, "reason": missing})
+            else:
+                self.stdout.write(f"{operation.name:<{COLUMNS[0][1]}}  skipped: {missing}")
+            return
+        figures = _measure(operation, bench, runs=options["runs"])
+        if options["json"]:
+            self._json_line({"record": "operation", **asdict(figures)})
+        else:
+            self.stdout.write(_row(figures))
 
     def _json_line(self, record: dict[str, Any]) -> None:
         self.stdout.write(json.dumps(record, ensure_ascii=False))
@@ -299,6 +390,24 @@ def _generation_line(generation: scale.Generation) -> str:
             f"; {generation.audit_records:,} access-log records written in {generation.audit_seconds:.1f} s"
         )
     return line + "."
+
+
+def unavailable(operation: Operation) -> str:
+    """Why the operation cannot run in this version (a URL it needs does not exist), or ""."""
+    if operation.needs_url is None:
+        return ""
+    try:
+        reverse(operation.needs_url)
+    except NoReverseMatch:
+        return f"there is no URL {operation.needs_url!r} yet"
+    return ""
+
+
+def _waiting_list(key: str | None, *, seed: int) -> AbstractContextManager[bench_triage.WaitingList | None]:
+    if key is None:
+        return nullcontext()
+    entries, ranked_weeks = WAITING_LISTS[key]
+    return bench_triage.waiting_list(entries=entries, seed=seed, ranked_weeks=ranked_weeks)
 
 
 def _selected(only: list[str] | None) -> list[Operation]:
