@@ -249,7 +249,9 @@ def agenda_add(*, meeting: Meeting, case: Case, by: User, origin: str | None = N
 @transaction.atomic(durable=True)
 def agenda_move(*, item: AgendaItem, to: Meeting, by: User, origin: str | None = None) -> AgendaItem:
     """Move an undecided item to another meeting that has not taken place; it goes last there."""
-    item = AgendaItem.objects.select_for_update().select_related("meeting", "case").get(pk=item.pk)
+    item = (
+        AgendaItem.objects.select_for_update(of=("self",)).select_related("meeting", "case").get(pk=item.pk)
+    )
     errors = _meeting_open_errors(to)
     if item.is_decided:
         errors["meeting"] = [_("A decision has been taken on this item: it can no longer be moved.")]
@@ -276,7 +278,9 @@ def agenda_move(*, item: AgendaItem, to: Meeting, by: User, origin: str | None =
 @transaction.atomic(durable=True)
 def agenda_remove(*, item: AgendaItem, by: User, origin: str | None = None) -> Case:
     """Take an undecided item off the agenda: the referral is registered again, awaiting a meeting."""
-    item = AgendaItem.objects.select_for_update().select_related("meeting", "case").get(pk=item.pk)
+    item = (
+        AgendaItem.objects.select_for_update(of=("self",)).select_related("meeting", "case").get(pk=item.pk)
+    )
     if item.is_decided:
         raise ValidationError(_("A decision has been taken on this item: it stays on the agenda."))
     case = item.case
@@ -337,7 +341,11 @@ def enrichment_record(
         errors["known"] = [_("A decision has been taken on this item: it can no longer be enriched.")]
     if errors:
         raise ValidationError(errors)
-    existing = Enrichment.objects.select_for_update().filter(item=item, organisation=by.organisation).first()
+    existing = (
+        Enrichment.objects.select_for_update(of=("self",))
+        .filter(item=item, organisation=by.organisation)
+        .first()
+    )
     if existing is None:
         if version is not None:
             raise ConcurrentEditError  # he edited a record that has been removed in between
@@ -453,7 +461,11 @@ def decision_record(
 ) -> AgendaItem:
     """Record the assessment and decision on an item: the case gets its kind and status, waits on the
     werkvoorraad when no procesregisseur starts now, and the feedback to the referrer is written."""
-    item = AgendaItem.objects.select_for_update().select_related("meeting", "case__referral").get(pk=item.pk)
+    item = (
+        AgendaItem.objects.select_for_update(of=("self",))
+        .select_related("meeting", "case__referral")
+        .get(pk=item.pk)
+    )
     errors = decision_errors(data)
     if item.is_decided:
         errors["decision"] = [_("A decision has already been taken on this item.")]
@@ -587,7 +599,7 @@ def feedback_update(
 @transaction.atomic(durable=True)
 def feedback_send(*, feedback: Feedback, by: User, origin: str | None = None) -> Feedback:
     """Send the message to the referrer by e-mail (once)."""
-    feedback = Feedback.objects.select_for_update().select_related("case").get(pk=feedback.pk)
+    feedback = Feedback.objects.select_for_update(of=("self",)).select_related("case").get(pk=feedback.pk)
     if feedback.sent_at is not None:
         raise ValidationError({"recipient": [_("This message has already been sent.")]})
     if not feedback.recipient:

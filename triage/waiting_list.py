@@ -197,7 +197,7 @@ def waiting_list_prioritise(
 
 
 def _current(entry: WaitingListEntry) -> WaitingListEntry:
-    entry = WaitingListEntry.objects.select_for_update().select_related("case").get(pk=entry.pk)
+    entry = WaitingListEntry.objects.select_for_update(of=("self",)).select_related("case").get(pk=entry.pk)
     if not entry.is_waiting:
         raise ValidationError(_("This case is no longer on the waiting list."))
     return entry
