@@ -251,7 +251,7 @@ class CaseEvent(models.Model):
         PARTICIPANT_ENDED = "participant_ended", _("Participation ended")
         EMERGENCY_ACCESS = "emergency_access", _("Emergency access used")
         CASE_CLOSED = "case_closed", _("Case closed")
-        AGENDA_ADDED = "agenda_added", _("Put on the agenda")
+        AGENDA_ADDED = "agenda_added", _("Placed on the agenda")
         AGENDA_MOVED = "agenda_moved", _("Moved to another meeting")
         AGENDA_REMOVED = "agenda_removed", _("Taken off the agenda")
         TRIAGE_DECIDED = "triage_decided", _("Triage decision")
