@@ -4,15 +4,34 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0004_alter_caseevent_kind'),
+        ("cases", "0004_alter_caseevent_kind"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='caseevent',
-            name='kind',
-            field=models.CharField(choices=[('referral_registered', 'Referral registered'), ('referral_updated', 'Referral updated'), ('status_changed', 'Status changed'), ('participant_added', 'Participant added'), ('participant_ended', 'Participation ended'), ('emergency_access', 'Emergency access used'), ('case_closed', 'Case closed'), ('agenda_added', 'Placed on the agenda'), ('agenda_moved', 'Moved to another meeting'), ('agenda_removed', 'Taken off the agenda'), ('triage_decided', 'Triage decision'), ('feedback_sent', 'Feedback sent to the referrer'), ('rank_set', 'Waiting list rank set by hand'), ('referrer_contact', 'Contact with the referrer'), ('coordinator_assigned', 'Process coordinator assigned')], max_length=40, verbose_name='kind'),
+            model_name="caseevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("referral_registered", "Referral registered"),
+                    ("referral_updated", "Referral updated"),
+                    ("status_changed", "Status changed"),
+                    ("participant_added", "Participant added"),
+                    ("participant_ended", "Participation ended"),
+                    ("emergency_access", "Emergency access used"),
+                    ("case_closed", "Case closed"),
+                    ("agenda_added", "Placed on the agenda"),
+                    ("agenda_moved", "Moved to another meeting"),
+                    ("agenda_removed", "Taken off the agenda"),
+                    ("triage_decided", "Triage decision"),
+                    ("feedback_sent", "Feedback sent to the referrer"),
+                    ("rank_set", "Waiting list rank set by hand"),
+                    ("referrer_contact", "Contact with the referrer"),
+                    ("coordinator_assigned", "Process coordinator assigned"),
+                ],
+                max_length=40,
+                verbose_name="kind",
+            ),
         ),
     ]
