@@ -132,6 +132,12 @@ def may_manage_participants(user: User, case: Case) -> bool:
     return user.role in TEAM_ROLES and case.status in TEAM_STATUSES and case.legal_basis != LegalBasis.PARTA
 
 
+def may_work_on(user: User, case: Case) -> bool:
+    """Run the case file (plan, agreements, meetings, escalation, handover, closure): its procesregisseur,
+    while the case is active."""
+    return case.coordinator_id == user.pk and case.status == CaseStatus.ACTIVE
+
+
 def may_use_emergency_access(user: User, case: Case) -> bool:
     """Bureau staff only, never into the cter compartment."""
     return user.is_active and user.role not in PARTNER_ROLES and case.legal_basis != LegalBasis.PARTA

@@ -61,6 +61,10 @@ class Case(models.Model):
     closure_reason = models.CharField(
         _("reason for closure"), max_length=20, choices=ClosureReason.choices, blank=True
     )
+    closure_evaluation = models.TextField(_("evaluation"), blank=True)
+    labels = models.ManyToManyField(
+        "reference.CaseLabel", blank=True, related_name="+", verbose_name=_("labels")
+    )
     # Optimistic concurrency: every change bumps the version; a save based on an old version is refused.
     version = models.PositiveIntegerField(_("version"), default=1)
 
@@ -259,6 +263,17 @@ class CaseEvent(models.Model):
         RANK_SET = "rank_set", _("Waiting list rank set by hand")
         REFERRER_CONTACT = "referrer_contact", _("Contact with the referrer")
         COORDINATOR_ASSIGNED = "coordinator_assigned", _("Process coordinator assigned")
+        SYSTEM_MEMBER_ADDED = "system_member_added", _("Person in the system added")
+        PLAN_CHANGED = "plan_changed", _("Action plan changed")
+        AGREEMENT_ADDED = "agreement_added", _("Agreement made")
+        AGREEMENT_DONE = "agreement_done", _("Agreement done")
+        AGREEMENT_NOT_DONE = "agreement_not_done", _("Agreement not done")
+        AGREEMENT_OVERDUE = "agreement_overdue", _("Agreement overdue")
+        ESCALATED = "escalated", _("Escalated")
+        ESCALATION_RESOLVED = "escalation_resolved", _("Escalation resolved")
+        HANDED_OVER = "handed_over", _("Handed over")
+        LABELS_CHANGED = "labels_changed", _("Labels changed")
+        ADVICE_GIVEN = "advice_given", _("Advice given")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events", verbose_name=_("case"))
     kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices)
@@ -403,3 +418,347 @@ class EmergencyAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.user_id} {self.opened_at:%Y-%m-%d}"
+
+
+# --- Procesregie: the people around the subjects, the action plan, escalation, handover -------------
+
+
+class SystemMember(models.Model):
+    """Someone in the subjects' system (e.g. a child in the household) who is not a subject of the case.
+
+    Recorded to picture the case and for the 'minors in the system' figure; no person record, no BSN.
+    """
+
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="system_members", verbose_name=_("case")
+    )
+    description = models.CharField(
+        _("who"), max_length=200, help_text=_("First name or a description, e.g. 'youngest son'.")
+    )
+    relation = models.CharField(_("relation to the main subject"), max_length=100)
+    is_minor = models.BooleanField(_("minor"), default=False)
+    note = models.TextField(_("note"), blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("added by")
+    )
+    added_at = models.DateTimeField(_("added at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("person in the system")
+        verbose_name_plural = _("people in the system")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class ActionPlan(models.Model):
+    """The integrated action plan (plan van aanpak) for one subject of a case.
+
+    Every change of the plan or its agreements bumps `version` and stores a `PlanRevision` with the whole
+    plan as it then was, so earlier versions stay readable.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="plans", verbose_name=_("case"))
+    subject = models.OneToOneField(
+        Subject, on_delete=models.CASCADE, related_name="plan", verbose_name=_("subject")
+    )
+    summary = models.TextField(_("picture of the situation"), blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("updated by"),
+    )
+
+    class Meta:
+        verbose_name = _("action plan")
+        verbose_name_plural = _("action plans")
+        ordering = ["subject__is_primary", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case} · {self.subject}"
+
+
+class PlanRevision(models.Model):
+    """One stored version of an action plan: its goals and agreements as they were."""
+
+    plan = models.ForeignKey(
+        ActionPlan, on_delete=models.CASCADE, related_name="revisions", verbose_name=_("action plan")
+    )
+    version = models.PositiveIntegerField(_("version"))
+    content = models.JSONField(_("content"))
+    created_at = models.DateTimeField(_("saved at"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("saved by"),
+    )
+
+    class Meta:
+        verbose_name = _("version of an action plan")
+        verbose_name_plural = _("versions of action plans")
+        ordering = ["-version"]
+        constraints = [models.UniqueConstraint(fields=["plan", "version"], name="plan_revision_once")]
+
+    def __str__(self) -> str:
+        return f"{self.plan_id} v{self.version}"
+
+
+class Goal(models.Model):
+    plan = models.ForeignKey(
+        ActionPlan, on_delete=models.CASCADE, related_name="goals", verbose_name=_("plan")
+    )
+    life_domain = models.ForeignKey(
+        "reference.LifeDomain", on_delete=models.PROTECT, related_name="+", verbose_name=_("life domain")
+    )
+    description = models.TextField(_("goal"))
+    achieved = models.BooleanField(_("achieved"), default=False)
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("goal")
+        verbose_name_plural = _("goals")
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.description[:60]
+
+
+class Agreement(models.Model):
+    """An agreement (afspraak) under a goal: what, who owns it, by when, and how it ended."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        DONE = "done", _("done")
+        NOT_DONE = "not_done", _("not done")
+
+    goal = models.ForeignKey(
+        Goal, on_delete=models.CASCADE, related_name="agreements", verbose_name=_("goal")
+    )
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="agreements", verbose_name=_("case")
+    )  # denormalised from the goal, for the caseload's counts and the daily reminder job
+    what = models.TextField(_("what"))
+    owner_partner = models.ForeignKey(
+        "reference.Partner",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("partner responsible"),
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="owned_agreements",
+        verbose_name=_("person responsible"),
+    )
+    owner_name = models.CharField(_("person responsible (without an account)"), max_length=200, blank=True)
+    due_date = models.DateField(_("due date"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    not_done_reason = models.TextField(_("reason it was not done"), blank=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    # The day the daily job last reported it overdue: a second run that day notifies nobody again.
+    overdue_notified_on = models.DateField(_("overdue reported on"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
+    )
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    class Meta:
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+        ordering = ["due_date", "id"]
+        indexes = [models.Index(fields=["status", "due_date"], name="agreement_open_due")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="not_done") | ~Q(not_done_reason=""),
+                name="agreement_not_done_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.what[:60]
+
+    def is_overdue_on(self, day: date) -> bool:
+        return self.status == self.Status.OPEN and self.due_date < day
+
+
+class Escalation(models.Model):
+    """Opschalen: the case is stuck and goes to a partner's management or the local driehoek."""
+
+    class To(models.TextChoices):
+        PARTNER_MANAGEMENT = "partner_management", _("management of a partner")
+        DRIEHOEK = "driehoek", _("the local driehoek (mayor, public prosecutor, police)")
+        STEERING_GROUP = "steering_group", _("the steering group of the house")
+        OTHER = "other", _("other")
+
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="escalations", verbose_name=_("case")
+    )
+    to = models.CharField(_("escalated to"), max_length=20, choices=To.choices)
+    to_detail = models.CharField(_("to whom exactly"), max_length=200, blank=True)
+    reason = models.TextField(_("why"))
+    ave_before = models.PositiveSmallIntegerField(_("AVE phase before"), null=True, blank=True)
+    ave_after = models.PositiveSmallIntegerField(_("AVE phase after"), null=True, blank=True)
+    escalated_on = models.DateField(_("escalated on"))
+    outcome = models.TextField(_("outcome"), blank=True)
+    resolved_on = models.DateField(_("resolved on"), null=True, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    class Meta:
+        verbose_name = _("escalation")
+        verbose_name_plural = _("escalations")
+        ordering = ["-escalated_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.case} → {self.get_to_display()}"
+
+
+class Handover(models.Model):
+    """Afschalen: procesregie handed to a local party once the case is on track."""
+
+    class To(models.TextChoices):
+        CASE_LEAD = "case_lead", _("a case lead (casusregisseur)")
+        MUNICIPAL_COORDINATOR = "municipal_coordinator", _("a municipal process coordinator")
+        OTHER = "other", _("other")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="handovers", verbose_name=_("case"))
+    to = models.CharField(_("handed over to"), max_length=30, choices=To.choices)
+    receiver_name = models.CharField(_("name of the receiver"), max_length=200)
+    receiver_organisation = models.ForeignKey(
+        "reference.Partner",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organisation of the receiver"),
+    )
+    handed_over_on = models.DateField(_("handed over on"))
+    note = models.TextField(_("what was handed over"), blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+
+    class Meta:
+        verbose_name = _("handover")
+        verbose_name_plural = _("handovers")
+        ordering = ["-handed_over_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.case} → {self.receiver_name}"
+
+
+class Notification(models.Model):
+    """An in-app message to a user (e.g. an agreement is overdue); also sent by e-mail."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("to")
+    )
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("case")
+    )
+    text = models.CharField(_("message"), max_length=300)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread")]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+# --- Advice --------------------------------------------------------------------------------------------
+
+
+class AnonymousAdvice(models.Model):
+    """An anonymous advice trajectory: a professional asks advice about someone who stays unnamed.
+
+    Holds no personal data by design: no name, BSN or date of birth fields, and the question is checked
+    for them before it is saved.
+    """
+
+    class Channel(models.TextChoices):
+        PHONE = "phone", _("phone")
+        EMAIL = "email", _("e-mail")
+        MEETING = "meeting", _("in a meeting")
+
+    asked_on = models.DateField(_("date"))
+    partner = models.ForeignKey(
+        "reference.Partner", on_delete=models.PROTECT, related_name="+", verbose_name=_("asked by partner")
+    )
+    municipality = models.ForeignKey(
+        "reference.Municipality",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("municipality"),
+    )
+    main_topic = models.ForeignKey(
+        "reference.MainTopic",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("main topic"),
+    )
+    channel = models.CharField(_("how"), max_length=10, choices=Channel.choices, default=Channel.PHONE)
+    question = models.TextField(_("question, without personal data"))
+    advice = models.TextField(_("advice given"))
+    minutes_spent = models.PositiveIntegerField(_("minutes spent"), default=0)
+    given_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("given by")
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("anonymous advice")
+        verbose_name_plural = _("anonymous advice")
+        ordering = ["-asked_on", "-id"]
+        indexes = [models.Index(fields=["asked_on"], name="anonymous_advice_day")]
+
+    def __str__(self) -> str:
+        return f"{self.asked_on} {self.partner}"
+
+
+class InformationContact(models.Model):
+    """A contact moment of the information desk (informatieknooppunt): connecting professionals."""
+
+    contacted_on = models.DateField(_("date"))
+    partner = models.ForeignKey(
+        "reference.Partner", on_delete=models.PROTECT, related_name="+", verbose_name=_("partner")
+    )
+    topic = models.CharField(_("topic"), max_length=200)
+    minutes_spent = models.PositiveIntegerField(_("minutes spent"), default=5)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("information desk contact")
+        verbose_name_plural = _("information desk contacts")
+        ordering = ["-contacted_on", "-id"]
+        indexes = [models.Index(fields=["contacted_on"], name="information_contact_day")]
+
+    def __str__(self) -> str:
+        return f"{self.contacted_on} {self.topic}"

@@ -24,6 +24,8 @@ class Capability(StrEnum):
     TRIAGE = "triage"  # plan meetings, keep the agenda, record decisions
     MEETINGS_ATTEND = "meetings_attend"  # open the meetings one sits at (liaisons: to enrich items)
     WAITING_LIST = "waiting_list"
+    MY_CASES = "my_cases"  # the caseload of the one who runs cases
+    ADVICE_REGISTER = "advice_register"  # anonymous advice and information-desk contacts
 
 
 R = Role
@@ -51,6 +53,8 @@ ROLE_CAPABILITIES: dict[Capability, frozenset[str]] = {
     Capability.TRIAGE: frozenset({R.SUPPORT_OFFICER, R.COORDINATOR}),
     Capability.MEETINGS_ATTEND: frozenset({R.SUPPORT_OFFICER, R.COORDINATOR, R.LIAISON}),
     Capability.WAITING_LIST: frozenset({R.SUPPORT_OFFICER, R.COORDINATOR}),
+    Capability.MY_CASES: frozenset({R.COORDINATOR, R.AFTERCARE_COORDINATOR, R.TRAFFICKING_COORDINATOR}),
+    Capability.ADVICE_REGISTER: frozenset({R.SUPPORT_OFFICER, R.COORDINATOR, R.TRAFFICKING_COORDINATOR}),
 }
 
 

@@ -39,6 +39,7 @@ for model in (
     models.ProblemArea,
     models.CrossBorderScope,
     models.AcceptanceCriterion,
+    models.LifeDomain,
 ):
     admin.site.register(model, ReferenceAdmin)
 
@@ -47,3 +48,8 @@ for model in (
 class MeetingTypeAdmin(ReferenceAdmin):
     list_display = ["name", "code", "weekday", "cutoff_days_before", "cutoff_time", "order", "active"]
     filter_horizontal = ["seated_partners"]
+
+
+@admin.register(models.CaseLabel)
+class CaseLabelAdmin(ReferenceAdmin):
+    list_display = ["name", "code", "restricts_access", "order", "active"]

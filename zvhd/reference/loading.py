@@ -20,6 +20,8 @@ SECTIONS = [
     ("cross_border_scopes", "CrossBorderScope"),
     ("acceptance_criteria", "AcceptanceCriterion"),
     ("meeting_types", "MeetingType"),
+    ("life_domains", "LifeDomain"),
+    ("case_labels", "CaseLabel"),
 ]
 
 

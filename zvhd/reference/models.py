@@ -162,3 +162,25 @@ class MeetingType(ReferenceModel):
     class Meta(ReferenceModel.Meta):
         verbose_name = _("meeting type")
         verbose_name_plural = _("meeting types")
+
+
+class LifeDomain(ReferenceModel):
+    """A life domain (leefgebied) that goals of an action plan are set in."""
+
+    class Meta(ReferenceModel.Meta):
+        verbose_name = _("life domain")
+        verbose_name_plural = _("life domains")
+
+
+class CaseLabel(ReferenceModel):
+    """A special approach a case carries (PGA, LLA, stalking, …); labels drive figures and access."""
+
+    restricts_access = models.BooleanField(
+        _("restricts access"),
+        default=False,
+        help_text=_("Cases with this label fall under a stricter regime (e.g. cter under the Wet parta)."),
+    )
+
+    class Meta(ReferenceModel.Meta):
+        verbose_name = _("case label")
+        verbose_name_plural = _("case labels")
