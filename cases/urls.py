@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from cases import views, views_access
 
@@ -25,4 +25,7 @@ urlpatterns = [
         views_access.person_access_history_detail,
         name="person-access-history-detail",
     ),
+    path("", include("cases.urls_plans")),
+    path("", include("cases.urls_work")),
+    path("", include("cases.urls_advice")),
 ]
