@@ -264,6 +264,7 @@ class CaseEvent(models.Model):
         REFERRER_CONTACT = "referrer_contact", _("Contact with the referrer")
         COORDINATOR_ASSIGNED = "coordinator_assigned", _("Process coordinator assigned")
         SYSTEM_MEMBER_ADDED = "system_member_added", _("Person in the system added")
+        SYSTEM_MEMBER_REMOVED = "system_member_removed", _("Person in the system removed")
         PLAN_CHANGED = "plan_changed", _("Action plan changed")
         AGREEMENT_ADDED = "agreement_added", _("Agreement made")
         AGREEMENT_DONE = "agreement_done", _("Agreement done")
@@ -478,7 +479,7 @@ class ActionPlan(models.Model):
     class Meta:
         verbose_name = _("action plan")
         verbose_name_plural = _("action plans")
-        ordering = ["subject__is_primary", "id"]
+        ordering = ["-subject__is_primary", "id"]
 
     def __str__(self) -> str:
         return f"{self.case} · {self.subject}"
