@@ -127,3 +127,12 @@ def test_the_scheduled_task_runs_the_job_for_today(overdue, mailoutbox) -> None:
     assert agreements_overdue_notify_task() == 1
     overdue.refresh_from_db()
     assert overdue.overdue_notified_on == TODAY
+
+
+def test_the_reminder_is_scheduled_every_morning() -> None:
+    from zvhd.celery import app
+
+    app.finalize()
+    schedule = {entry["task"]: entry["schedule"] for entry in app.conf.beat_schedule.values()}
+    daily = schedule["cases.tasks.agreements_overdue_notify"]
+    assert (daily.hour, daily.minute, daily.day_of_week) == ({7}, {0}, set(range(7)))
