@@ -275,6 +275,8 @@ class CaseEvent(models.Model):
         HANDED_OVER = "handed_over", _("Handed over")
         LABELS_CHANGED = "labels_changed", _("Labels changed")
         ADVICE_GIVEN = "advice_given", _("Advice given")
+        MEETING_PLANNED = "meeting_planned", _("Case meeting planned")
+        MEETING_HELD = "meeting_held", _("Case meeting held")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events", verbose_name=_("case"))
     kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices)
@@ -575,6 +577,14 @@ class Agreement(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
     )
+    meeting = models.ForeignKey(
+        "CaseMeeting",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="agreements",
+        verbose_name=_("agreed in the case meeting"),
+    )
     version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
@@ -763,3 +773,66 @@ class InformationContact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contacted_on} {self.topic}"
+
+
+class CaseMeeting(models.Model):
+    """A case meeting (maatwerkoverleg): planned with invited participants and an agenda; held with
+    attendance, minutes and decisions that become agreements of the action plan."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="meetings", verbose_name=_("case"))
+    starts_at = models.DateTimeField(_("date and time"))
+    location = models.CharField(_("location"), max_length=200, blank=True)
+    agenda = models.TextField(_("agenda"), blank=True)
+    minutes = models.TextField(_("minutes"), blank=True)
+    held = models.BooleanField(_("held"), default=False)
+    minutes_final_at = models.DateTimeField(_("minutes final at"), null=True, blank=True)
+    planned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("planned by")
+    )
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    class Meta:
+        verbose_name = _("case meeting")
+        verbose_name_plural = _("case meetings")
+        ordering = ["-starts_at", "-id"]
+        indexes = [models.Index(fields=["case", "starts_at"], name="case_meeting_case_time")]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.starts_at:%Y-%m-%d}"
+
+
+class CaseMeetingInvitee(models.Model):
+    """Someone invited to a case meeting: a user (participant, bureau staff) or a name without account."""
+
+    meeting = models.ForeignKey(
+        CaseMeeting, on_delete=models.CASCADE, related_name="invitees", verbose_name=_("case meeting")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("person"),
+    )
+    name = models.CharField(_("name (without an account)"), max_length=200, blank=True)
+    organisation = models.ForeignKey(
+        "reference.Partner",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organisation"),
+    )
+    attended = models.BooleanField(_("present"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitee")
+        verbose_name_plural = _("invitees")
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(user__isnull=False) | ~Q(name=""), name="invitee_is_someone"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.user) if self.user_id else self.name
