@@ -28,4 +28,5 @@ urlpatterns = [
     path("", include("cases.urls_plans")),
     path("", include("cases.urls_work")),
     path("", include("cases.urls_advice")),
+    path("", include("cases.urls_meetings")),
 ]

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from cases import access, coordination, plans, selectors, services
+from cases import access, case_meetings, coordination, plans, selectors, services
 from cases.filters import ReferralFilter
 from cases.forms import (
     ParticipantForm,
@@ -118,6 +118,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     }
     context |= plans.plan_page_context(case=case, user=request.user)
     context |= coordination.work_page_context(case=case, user=request.user)
+    context |= case_meetings.meetings_page_context(case=case, user=request.user)
     return render(request, "cases/case_detail.html", context)
 
 
