@@ -31,6 +31,7 @@ from cases.models import (
     Agreement,
     Case,
     CaseEvent,
+    CaseMeeting,
     Goal,
     Notification,
     Participant,
@@ -416,6 +417,50 @@ def agreement_add(
         object_id=agreement.pk,
         origin=origin,
         agreement=agreement.pk,
+    )
+    return agreement
+
+
+def agreement_add_within(
+    *,
+    goal: Goal,
+    by: User,
+    data: AgreementData,
+    meeting: CaseMeeting | None = None,
+    origin: str | None = None,
+) -> Agreement:
+    """`agreement_add` inside a caller's transaction, e.g. for the decisions of a case meeting: no
+    version check (the caller checks the version the user started from), linked to `meeting` if given.
+    A ValidationError leaves it to the caller to roll back whatever he already wrote."""
+    plan = _plan_locked(goal.plan, by)
+    goal = plan.goals.get(pk=goal.pk)
+    errors = _agreement_errors(data, case=plan.case)
+    if errors:
+        raise ValidationError(errors)
+    agreement = Agreement.objects.create(
+        goal=goal,
+        case=plan.case,
+        what=data.what.strip(),
+        owner_partner=data.owner_partner,
+        owner=data.owner,
+        owner_name=data.owner_name.strip(),
+        due_date=data.due_date,
+        created_by=by,
+        meeting=meeting,
+    )
+    _revision_store(plan, by)
+    _record(
+        plan,
+        by=by,
+        kind=CaseEvent.Kind.AGREEMENT_ADDED,
+        summary=_("%(what)s (%(who)s, due %(due)s)")
+        % {"what": _short(agreement.what), "who": _who(agreement), "due": _day(agreement.due_date)},
+        action=AuditEvent.Action.CREATE,
+        object_type="agreement",
+        object_id=agreement.pk,
+        origin=origin,
+        agreement=agreement.pk,
+        **({"meeting": meeting.pk} if meeting is not None else {}),
     )
     return agreement
 
