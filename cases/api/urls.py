@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from cases.api import views
 
@@ -6,4 +6,5 @@ urlpatterns = [
     path("referrals/", views.ReferralListCreateView.as_view(), name="api-referral-list"),
     path("cases/", views.CaseListView.as_view(), name="api-case-list"),
     path("cases/<int:pk>/", views.CaseDetailView.as_view(), name="api-case-detail"),
+    path("", include("cases.api.urls_procesregie")),
 ]

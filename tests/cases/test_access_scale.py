@@ -15,7 +15,7 @@ from rest_framework.test import APIClient
 
 from cases.access import Grounds
 from cases.models import Case, CaseUserObjectPermission, Participant
-from tests.cases.test_referral_list import bulk_referrals
+from tests.cases.test_referral_list import bulk_referrals, statistics_refresh
 
 pytestmark = pytest.mark.django_db
 
@@ -41,6 +41,7 @@ def take_part_in_all_cases_not_yet_joined(user) -> None:  # type: ignore[no-unty
         CaseUserObjectPermission(user=user, permission=permission, content_object=case, valid_from=start)
         for case in cases
     )
+    statistics_refresh()
 
 
 def queries(client, url: str) -> tuple[int, int]:  # type: ignore[no-untyped-def]

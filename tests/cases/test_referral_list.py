@@ -147,6 +147,21 @@ def bulk_referrals(count: int, registrar) -> None:  # type: ignore[no-untyped-de
     CaseEvent.objects.bulk_create(
         CaseEvent(case=case, kind=CaseEvent.Kind.REFERRAL_REGISTERED) for case in cases
     )
+    statistics_refresh()
+
+
+def statistics_refresh() -> None:
+    """After a bulk load, let PostgreSQL know the tables' new sizes, as autovacuum does in production.
+
+    Without it the planner may still plan for the empty tables of a moment ago, and turn the access
+    rule's subqueries into plans that rerun per row: minutes instead of milliseconds for 2,000 cases.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "ANALYZE cases_case, cases_referral, cases_subject, cases_person, "
+                "cases_caseuserobjectpermission, cases_participant"
+            )
 
 
 def list_queries(client, query: dict[str, str]) -> int:  # type: ignore[no-untyped-def]

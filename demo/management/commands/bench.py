@@ -6,7 +6,8 @@ writes through the service. Run it with `make bench` (docs/benchmarks.md); `scri
 a database of its own. It refuses any other database, because it deletes and generates cases.
 
 A new feature adds its operation as one entry of OPERATIONS. Operations that need data the generated case
-file lacks name it (`waiting_list`): it is made for them and removed after them (`demo/bench_triage.py`).
+file lacks name it (`waiting_list`, `procesregie`): it is made for them and removed after them
+(`demo/bench_triage.py`, `demo/bench_procesregie.py`).
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases import access, services
 from cases.models import Case
-from demo import bench_triage, scale
+from demo import bench_procesregie, bench_triage, scale
 from triage import selectors as triage_selectors
 from zvhd.accounts.models import User
 from zvhd.accounts.services import LOGGED_IN_AT_SESSION_KEY
@@ -57,6 +58,8 @@ WAITING_LISTS: dict[str, tuple[int, int]] = {
     "short": (10, 2),
     "long": (1_000, 2),
 }
+# The open cases the caseload procesregisseur runs (Mijn casussen), made for that operation.
+CASELOAD_CASES = 40
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,10 @@ class Bench:
     manager: Client
     # The waiting list of the werkvoorraad operations, while they run.
     waiting: bench_triage.WaitingList | None = None
+    # The procesregie data of the procesregie operations, while they run: the busy case's plan, or the
+    # caseload with a client logged in as the procesregisseur who runs it.
+    procesregie: bench_procesregie.BusyPlan | bench_procesregie.Caseload | None = None
+    caseload_coordinator: Client | None = None
 
 
 @dataclass(frozen=True)
@@ -88,6 +95,8 @@ class Operation:
     unit: str = ""
     # The waiting list it runs on (a key of WAITING_LISTS), made before it and removed after it.
     waiting_list: str | None = None
+    # The procesregie data it runs on ("busy plan" or "caseload"), made before it and removed after it.
+    procesregie: str | None = None
     # A URL (name) it requests that this version may not have yet: without it the operation is skipped.
     needs_url: str | None = None
 
@@ -153,6 +162,46 @@ def _lists_every_waiting_case(bench: Bench, result: list[Any]) -> str:
     return "" if len(result) == waiting else f"listed {len(result)} cases where {waiting} wait"
 
 
+def _shown(response: Any, marker: str) -> int:
+    """How many elements with `data-testid="<marker>"` a page shows."""
+    return response.content.decode().count(f'data-testid="{marker}"')
+
+
+def _busy_plan(bench: Bench) -> bench_procesregie.BusyPlan:
+    if not isinstance(bench.procesregie, bench_procesregie.BusyPlan):
+        raise CommandError("A procesregie operation ran without the busy case's plan.")
+    return bench.procesregie
+
+
+def _caseload(bench: Bench) -> bench_procesregie.Caseload:
+    if not isinstance(bench.procesregie, bench_procesregie.Caseload):
+        raise CommandError("A procesregie operation ran without its caseload.")
+    return bench.procesregie
+
+
+def _shows_the_plan_and_meetings(bench: Bench, response: Any) -> str:
+    plan = _busy_plan(bench)
+    agreements, meetings = _shown(response, "agreement"), _shown(response, "meeting")
+    if (agreements, meetings) == (plan.agreements, plan.meetings):
+        return ""
+    return (
+        f"the page shows {agreements} agreements and {meetings} case meetings where there are "
+        f"{plan.agreements} and {plan.meetings}"
+    )
+
+
+def _shows_the_caseload(bench: Bench, response: Any) -> str:
+    shown, runs = _shown(response, "my-case"), _caseload(bench).cases
+    return "" if shown == runs else f"the page lists {shown} cases where he runs {runs}"
+
+
+def _my_cases(bench: Bench) -> Any:
+    _caseload(bench)
+    if bench.caseload_coordinator is None:
+        raise CommandError("The caseload ran without its procesregisseur's client.")
+    return bench.caseload_coordinator.get(reverse("my-cases"))
+
+
 OPERATIONS: tuple[Operation, ...] = (
     # The triage team's screens: referrals registered, in triage or on the waiting list.
     Operation("referral list", lambda b: b.support_officer.get(reverse("referral-list"))),
@@ -174,6 +223,21 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation(
         "API case detail, busy case",
         lambda b: b.coordinator.get(reverse("api-case-detail", args=[b.data.busy_case.pk])),
+    ),
+    # Procesregie: the same page of the busy case with an action plan and case meetings, and the caseload
+    # of a procesregisseur who runs 40 cases (demo/bench_procesregie.py).
+    Operation(
+        "case page, busy case with plan (50 agreements)",
+        lambda b: b.coordinator.get(reverse("case-detail", args=[b.data.busy_case.pk])),
+        check=_shows_the_plan_and_meetings,
+        procesregie="busy plan",
+    ),
+    Operation(
+        "Mijn casussen, 40 cases",
+        _my_cases,
+        check=_shows_the_caseload,
+        procesregie="caseload",
+        needs_url="my-cases",
     ),
     # Partner professionals have no referral list: the screen refuses them (403).
     Operation(
@@ -313,10 +377,16 @@ class Command(BaseCommand):
             self._header(environment, generation)
         bench = _bench()
         with _quiet_requests():
-            for key, group in groupby(operations, key=lambda operation: operation.waiting_list):
-                with _waiting_list(key, seed=options["seed"]) as waiting:
+            setups = groupby(
+                operations, key=lambda operation: (operation.waiting_list, operation.procesregie)
+            )
+            for (waiting_key, procesregie_key), group in setups:
+                with (
+                    _waiting_list(waiting_key, seed=options["seed"]) as waiting,
+                    _procesregie(procesregie_key, bench, seed=options["seed"]) as procesregie,
+                ):
                     for operation in group:
-                        self._measure(operation, replace(bench, waiting=waiting), options)
+                        self._measure(operation, replace(bench, waiting=waiting, **procesregie), options)
 
     def _measure(self, operation: Operation, bench: Bench, options: dict[str, Any]) -> None:
         missing = unavailable(operation)
@@ -408,6 +478,21 @@ def _waiting_list(key: str | None, *, seed: int) -> AbstractContextManager[bench
         return nullcontext()
     entries, ranked_weeks = WAITING_LISTS[key]
     return bench_triage.waiting_list(entries=entries, seed=seed, ranked_weeks=ranked_weeks)
+
+
+@contextmanager
+def _procesregie(key: str | None, bench: Bench, *, seed: int) -> Iterator[dict[str, Any]]:
+    """The procesregie data an operation runs on, as fields of Bench (none without a key)."""
+    if key is None:
+        yield {}
+    elif key == "busy plan":
+        with bench_procesregie.busy_case_plan(bench.data.busy_case, seed=seed) as plan:
+            yield {"procesregie": plan}
+    elif key == "caseload":
+        with bench_procesregie.caseload(cases=CASELOAD_CASES, seed=seed) as caseload:
+            yield {"procesregie": caseload, "caseload_coordinator": _logged_in(caseload.coordinator)}
+    else:
+        raise CommandError(f"Unknown procesregie data {key!r}.")
 
 
 def _selected(only: list[str] | None) -> list[Operation]:
@@ -545,7 +630,7 @@ def _timed(operation: Operation, bench: Bench) -> float:
 
 
 COLUMNS = (
-    ("operation", 40),
+    ("operation", 48),
     ("status", 6),
     ("median ms", 10),
     ("max ms", 10),
