@@ -134,6 +134,8 @@ class AgreementAddedSerializer(AgreementReadSerializer):
 class GoalReadSerializer(serializers.ModelSerializer):
     life_domain = CodeNameSerializer()
     agreements = AgreementReadSerializer(many=True)
+    # Declared, so the schema does not carry the database's integer range (SQLite and PostgreSQL differ).
+    position = serializers.IntegerField(read_only=True, min_value=0)
 
     class Meta:
         model = Goal
