@@ -12,13 +12,10 @@ saved together, or nothing is.
 from __future__ import annotations
 
 import datetime
-import mimetypes
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from django.contrib.staticfiles import finders
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet
@@ -36,11 +33,12 @@ from cases.workflow import CaseStatus
 from zvhd.accounts.models import PARTNER_ROLES, User
 from zvhd.audit.models import AuditEvent
 from zvhd.audit.services import audit_record
+from zvhd.pdf import STATIC_SCHEME, document_from_html
+from zvhd.pdf import url_fetcher as url_fetcher  # the fetcher the minutes are made with
 from zvhd.reference.models import Partner
 
 if TYPE_CHECKING:
     from weasyprint import Document
-    from weasyprint.urls import URLFetcher
 
 # WeasyPrint takes about a second to import; it is imported when a PDF is made, not with the URLs.
 
@@ -377,33 +375,6 @@ def _decisions_as_agreements(
 
 # --- Minutes as PDF ------------------------------------------------------------------------------------
 
-STATIC_SCHEME = "static:"
-
-
-def bundled_file(url: str) -> tuple[bytes, str]:
-    """Content and type of the static file that `static:<path>` names; ValueError for any other URL
-    (http, https, file, data …) and for a path that leaves the static files."""
-    if not url.startswith(STATIC_SCHEME):
-        raise ValueError(f"The minutes load only bundled files, not {url[:80]}")
-    relative = url.removeprefix(STATIC_SCHEME).lstrip("/")
-    found = finders.find(relative) if ".." not in Path(relative).parts else None
-    if not found:
-        raise ValueError(f"Not a bundled file: {relative[:80]}")
-    content_type = mimetypes.guess_type(relative)[0] or "application/octet-stream"
-    return Path(found).read_bytes(), content_type
-
-
-def url_fetcher() -> URLFetcher:
-    """A WeasyPrint fetcher that hands out bundled files only and never opens a URL."""
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
-
-    class BundledFilesOnly(URLFetcher):
-        def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
-            content, content_type = bundled_file(url)
-            return URLFetcherResponse(url, content, headers={"Content-Type": content_type})
-
-    return BundledFilesOnly()
-
 
 def case_meeting_minutes_html(meeting: CaseMeeting) -> str:
     meeting = case_meeting_get(case=meeting.case, pk=meeting.pk)
@@ -422,9 +393,7 @@ def case_meeting_minutes_html(meeting: CaseMeeting) -> str:
 
 def case_meeting_minutes_document(meeting: CaseMeeting) -> Document:
     """The laid-out document (its pages can be counted and read, as the tests do)."""
-    from weasyprint import HTML
-
-    return HTML(string=case_meeting_minutes_html(meeting), url_fetcher=url_fetcher()).render()
+    return document_from_html(case_meeting_minutes_html(meeting))
 
 
 def case_meeting_minutes_pdf(meeting: CaseMeeting) -> bytes:
