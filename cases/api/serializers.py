@@ -25,12 +25,13 @@ def _code_field(model: type, **kwargs: Any) -> serializers.SlugRelatedField:
 
 
 def nest_errors(errors: dict[str, list[str]]) -> dict[str, Any]:
-    """Turn service error keys ("subjects.1.bsn") into DRF's nested shape ({"subjects": {1: {"bsn": …}}})."""
+    """Turn service error keys of list rows ("subjects.1.bsn", "decisions.0.what") into DRF's nested
+    shape ({"subjects": {1: {"bsn": …}}}); the subjects' own list error is "subjects_errors"."""
     nested: dict[str, Any] = {}
     for key, messages in errors.items():
         parts = key.split(".")
-        if len(parts) == 3 and parts[0] == "subjects":
-            nested.setdefault("subjects", {}).setdefault(int(parts[1]), {})[parts[2]] = list(messages)
+        if len(parts) == 3 and parts[1].isdigit():
+            nested.setdefault(parts[0], {}).setdefault(int(parts[1]), {})[parts[2]] = list(messages)
         elif key == "subjects":
             nested["subjects_errors"] = list(messages)
         else:

@@ -10,30 +10,24 @@ field, in Dutch.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Model, Prefetch, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, permissions, serializers, status
-from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 
 from cases import access, advice, case_meetings, coordination, plans
 from cases.api import serializers_procesregie as s
+from cases.api.errors import service_errors
 from cases.api.views import HasCapability, LoggedListMixin
 from cases.models import ActionPlan, Agreement, AnonymousAdvice, Case, CaseMeeting, Goal
 from cases.reading import case_open
-from cases.services import ConcurrentEditError
 from zvhd.accounts.capabilities import Capability
 from zvhd.audit.models import AuditEvent
 from zvhd.audit.services import audit_request, client_ip
@@ -50,43 +44,6 @@ NOT_FOUND = OpenApiResponse(RefusalSerializer, description="Not there, or not yo
 CONFLICT = OpenApiResponse(
     RefusalSerializer, description="Someone else changed it since the version you sent; nothing changed."
 )
-
-
-class Conflict(APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = _("Someone else changed this in the meantime. Reload it and make your change again.")
-    default_code = "conflict"
-
-
-def _nested(errors: dict[str, list[str]]) -> dict[str, Any]:
-    """Service error keys of list rows ("decisions.1.owner") in DRF's nested shape."""
-    body: dict[str, Any] = {}
-    for key, messages in errors.items():
-        parts = key.split(".")
-        if len(parts) == 3 and parts[1].isdigit():
-            body.setdefault(parts[0], {}).setdefault(int(parts[1]), {})[parts[2]] = list(messages)
-        else:
-            body[key] = list(messages)
-    return body
-
-
-@contextmanager
-def service_errors() -> Iterator[None]:
-    """A service's refusal as the API answers it: 400 per field, 409 for an old version, and 404 when
-    the case changed hands (or closed) since it was opened."""
-    try:
-        yield
-    except DjangoValidationError as error:
-        body = (
-            _nested(error.message_dict)
-            if hasattr(error, "error_dict")
-            else {api_settings.NON_FIELD_ERRORS_KEY: error.messages}
-        )
-        raise ValidationError(body) from error
-    except ConcurrentEditError as error:
-        raise Conflict from error
-    except PermissionError:
-        raise Http404 from None
 
 
 def _valid(serializer_class: type, request: Request, **context: Any) -> Any:

@@ -6,26 +6,19 @@ of such cases by number and decision only. Every response that names subjects is
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import Http404
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, permissions, status
-from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 
-from cases.api.serializers import nest_errors
+from cases.api.errors import service_errors
 from cases.api.views import HasCapability
 from cases.reading import cases_listed
-from cases.services import ConcurrentEditError
 from triage import selectors, services, waiting_list
 from triage.api.serializers import (
     AgendaAddSerializer,
@@ -55,28 +48,6 @@ NOT_FOUND = OpenApiResponse(ProblemSerializer, description="Not there, or not yo
 CONFLICT = OpenApiResponse(
     ProblemSerializer, description="Someone else changed it since the version you sent; nothing changed."
 )
-
-
-class Conflict(APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = _("Someone else changed this in the meantime. Reload it and make your change again.")
-    default_code = "conflict"
-
-
-@contextmanager
-def service_errors() -> Iterator[None]:
-    """A service's refusal as the API answers it: 400 with the messages per field, or 409."""
-    try:
-        yield
-    except DjangoValidationError as error:
-        body = (
-            nest_errors(error.message_dict)
-            if hasattr(error, "error_dict")
-            else {api_settings.NON_FIELD_ERRORS_KEY: error.messages}
-        )
-        raise ValidationError(body) from error
-    except ConcurrentEditError as error:
-        raise Conflict from error
 
 
 def _valid(serializer_class: type, request: Request) -> Any:
