@@ -26,6 +26,7 @@ from cases.workflow import REFERRAL_EDITABLE, CaseStatus, transition_allowed
 from zvhd.accounts.capabilities import Capability, user_has_capability
 from zvhd.accounts.decorators import capability_required
 from zvhd.audit.services import client_ip
+from zvhd.forms import posted_version
 
 SUBJECTS_PREFIX = "subjects"
 REFERRALS_PER_PAGE = 25
@@ -133,7 +134,7 @@ def referral_edit(request: HttpRequest, pk: int) -> HttpResponse:
     conflict = False
     if request.method == "POST":
         form = ReferralForm(request.POST, instance=referral)
-        version = _int_or_zero(request.POST.get("version"))
+        version = posted_version(request)
         if form.is_valid():
             try:
                 services.referral_update(
@@ -162,10 +163,3 @@ def referral_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "current": case.referral,
     }
     return render(request, "cases/referral_edit.html", context)
-
-
-def _int_or_zero(value: str | None) -> int:
-    try:
-        return int(value or 0)
-    except ValueError:
-        return 0

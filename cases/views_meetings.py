@@ -31,6 +31,7 @@ from zvhd.accounts.capabilities import Capability
 from zvhd.accounts.decorators import capability_required
 from zvhd.audit.models import AuditEvent
 from zvhd.audit.services import audit_request, client_ip
+from zvhd.forms import posted_version
 
 
 def _case_to_work_on(request: HttpRequest, pk: int) -> Case:
@@ -55,13 +56,6 @@ def _meeting_of(case: Case, meeting_pk: int) -> CaseMeeting:
         return case_meetings.case_meeting_get(case=case, pk=meeting_pk)
     except CaseMeeting.DoesNotExist:
         raise Http404 from None
-
-
-def _posted_version(request: HttpRequest) -> int:
-    try:
-        return int(request.POST.get("version") or 0)
-    except ValueError:
-        return 0
 
 
 def _back_to_case(case: Case) -> HttpResponse:
@@ -130,7 +124,7 @@ def case_meeting_edit(request: HttpRequest, pk: int, meeting_pk: int) -> HttpRes
             case_meetings.case_meeting_update(
                 meeting=meeting,
                 by=request.user,
-                version=_posted_version(request),
+                version=posted_version(request),
                 starts_at=form.cleaned_data["starts_at"],
                 location=form.cleaned_data["location"],
                 agenda=form.cleaned_data["agenda"],
@@ -177,7 +171,7 @@ def case_meeting_record(request: HttpRequest, pk: int, meeting_pk: int) -> HttpR
             case_meetings.case_meeting_record(
                 meeting=meeting,
                 by=request.user,
-                version=_posted_version(request),
+                version=posted_version(request),
                 attendance=form.attendance(),
                 minutes=form.cleaned_data["minutes"],
                 decisions=decisions.to_data(),

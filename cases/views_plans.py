@@ -25,6 +25,7 @@ from zvhd.accounts.capabilities import Capability
 from zvhd.accounts.decorators import capability_required
 from zvhd.audit.models import AuditEvent
 from zvhd.audit.services import audit_request, client_ip
+from zvhd.forms import posted_version
 
 
 def _refused(request: HttpRequest, case: Case, object_type: str) -> Http404:
@@ -46,13 +47,6 @@ def _case_to_work_on(request: HttpRequest, pk: int, object_type: str) -> Case:
     if not access.may_work_on(request.user, case):
         raise _refused(request, case, object_type)
     return case
-
-
-def _posted_version(request: HttpRequest) -> int:
-    try:
-        return int(request.POST.get("version") or 0)
-    except ValueError:
-        return 0
 
 
 def _back_to_plan(case: Case, subject_id: int) -> HttpResponse:
@@ -86,7 +80,7 @@ def goal_add(request: HttpRequest, pk: int, subject_pk: int) -> HttpResponse:
             plans.goal_add(
                 plan=plan,
                 by=request.user,
-                version=_posted_version(request),
+                version=posted_version(request),
                 data=form.to_data(),
                 origin=client_ip(request),
             )
@@ -123,7 +117,7 @@ def goal_edit(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
             plans.goal_update(
                 goal=goal,
                 by=request.user,
-                version=_posted_version(request),
+                version=posted_version(request),
                 data=form.to_data(),
                 origin=client_ip(request),
             )
@@ -161,7 +155,7 @@ def agreement_add(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
             plans.agreement_add(
                 goal=goal,
                 by=request.user,
-                version=_posted_version(request),
+                version=posted_version(request),
                 data=form.to_data(),
                 origin=client_ip(request),
             )
@@ -203,7 +197,7 @@ def agreement_edit(request: HttpRequest, pk: int, agreement_pk: int) -> HttpResp
             plans.agreement_update(
                 agreement=agreement,
                 by=request.user,
-                version=_posted_version(request),
+                version=posted_version(request),
                 data=form.to_data(),
                 origin=client_ip(request),
             )
@@ -235,7 +229,7 @@ def agreement_complete(request: HttpRequest, pk: int, agreement_pk: int) -> Http
     agreement = _agreement_of(case, agreement_pk)
     try:
         plans.agreement_complete(
-            agreement=agreement, by=request.user, version=_posted_version(request), origin=client_ip(request)
+            agreement=agreement, by=request.user, version=posted_version(request), origin=client_ip(request)
         )
     except ConcurrentEditError:
         messages.warning(
@@ -265,7 +259,7 @@ def agreement_not_done(request: HttpRequest, pk: int, agreement_pk: int) -> Http
             plans.agreement_not_done(
                 agreement=agreement,
                 by=request.user,
-                version=_posted_version(request),
+                version=posted_version(request),
                 reason=form.cleaned_data["reason"],
                 origin=client_ip(request),
             )

@@ -36,15 +36,9 @@ from zvhd.accounts.decorators import capability_required, screen_refused_record
 from zvhd.accounts.models import Role
 from zvhd.audit.models import AuditEvent
 from zvhd.audit.services import audit_request, client_ip
+from zvhd.forms import posted_version
 
 PAST_MEETINGS_PER_PAGE = 25
-
-
-def _version(request: HttpRequest) -> int:
-    try:
-        return int(request.POST.get("version") or 0)
-    except ValueError:
-        return 0
 
 
 # --- Meetings --------------------------------------------------------------------------------------
@@ -164,7 +158,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     version, conflict = meeting.version, False
     if request.method == "POST":
         form = MeetingEditForm(request.POST, meeting=meeting)
-        version = _version(request)
+        version = posted_version(request)
         if form.is_valid():
             try:
                 services.meeting_update(
@@ -330,7 +324,7 @@ def agenda_item_decide(request: HttpRequest, pk: int) -> HttpResponse:
     version, conflict = item.version, False
     if request.method == "POST":
         form = DecisionForm(request.POST)
-        version = _version(request)
+        version = posted_version(request)
         if form.is_valid():
             try:
                 services.decision_record(
@@ -370,7 +364,7 @@ def agenda_item_enrich(request: HttpRequest, pk: int) -> HttpResponse:
     version, conflict = (own.version if own else None), False
     if request.method == "POST":
         form = EnrichmentForm(request.POST)
-        version = _version(request) or None
+        version = posted_version(request) or None
         if form.is_valid():
             try:
                 services.enrichment_record(
@@ -427,7 +421,7 @@ def feedback_edit(request: HttpRequest, pk: int) -> HttpResponse:
     version, conflict = feedback.version, False
     if request.method == "POST" and feedback.sent_at is None:
         form = FeedbackForm(request.POST)
-        version = _version(request)
+        version = posted_version(request)
         if form.is_valid():
             try:
                 feedback = _feedback_save(request, feedback, form, version)

@@ -40,6 +40,7 @@ from zvhd.accounts.capabilities import Capability
 from zvhd.accounts.decorators import capability_required
 from zvhd.audit.models import AuditEvent
 from zvhd.audit.services import audit_request, client_ip
+from zvhd.forms import posted_version
 
 ENTRIES_PER_PAGE = 50
 
@@ -89,13 +90,6 @@ def _presented(entries: Iterable[WaitingListEntry], today: datetime.date) -> lis
 def _posted(request: HttpRequest) -> QueryDict | None:
     """The submitted data, also when nothing was chosen (an empty POST must still be validated)."""
     return request.POST if request.method == "POST" else None
-
-
-def _int_or_zero(value: str | None) -> int:
-    try:
-        return int(value or 0)
-    except ValueError:
-        return 0
 
 
 def _entry_for(request: HttpRequest, pk: int) -> WaitingListEntry:
@@ -239,7 +233,7 @@ def waiting_contact_add(request: HttpRequest, pk: int) -> HttpResponse:
 def waiting_rank(request: HttpRequest, pk: int) -> HttpResponse:
     entry = _entry_for(request, pk)
     form = RankForm(request.POST)
-    version = _int_or_zero(request.POST.get("version"))
+    version = posted_version(request)
     conflict = False
     if form.is_valid():
         try:
@@ -286,7 +280,7 @@ def waiting_assign(request: HttpRequest, pk: int) -> HttpResponse:
     form = AssignForm(_posted(request), coordinators=selectors.coordinators_with_caseload())
     version, conflict = entry.version, False
     if request.method == "POST":
-        version = _int_or_zero(request.POST.get("version"))
+        version = posted_version(request)
         if form.is_valid():
             coordinator = form.cleaned_data["coordinator"]
             try:

@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.forms.widgets import Input
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 _WIDGET_CLASSES: list[tuple[type[forms.Widget], str]] = [
@@ -48,3 +49,12 @@ class NLDSForm(NLDSFormMixin, forms.Form):
     """Base form for django-filter filter sets."""
 
     show_optional_marker = False
+
+
+def posted_version(request: HttpRequest) -> int:
+    """The record version a form was filled in against (hidden field `version`); 0 when missing or
+    garbled, which no record has, so the save is refused as a concurrent edit instead of applied."""
+    try:
+        return int(request.POST.get("version") or 0)
+    except ValueError:
+        return 0
