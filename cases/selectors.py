@@ -12,11 +12,18 @@ from cases.models import Case, CaseEvent, EmergencyAccess, Participant, Person, 
 from zvhd.accounts.models import User
 from zvhd.reference.models import Municipality
 
-PRIMARY_SUBJECT = Prefetch(
-    "subjects",
-    queryset=Subject.objects.filter(is_primary=True).select_related("person", "municipality"),
-    to_attr="primary_subjects",
-)
+
+def primary_subjects_prefetch(path: str = "") -> Prefetch:
+    """The main subject (with person and municipality) as `primary_subjects` on the cases at `path`
+    ("" for the cases themselves, "case__" for records that hang on a case)."""
+    return Prefetch(
+        f"{path}subjects",
+        queryset=Subject.objects.filter(is_primary=True).select_related("person", "municipality"),
+        to_attr="primary_subjects",
+    )
+
+
+PRIMARY_SUBJECT = primary_subjects_prefetch()
 
 
 def case_list(*, user: User) -> QuerySet[Case]:

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from cases.access import cases_visible_to
 from cases.models import Case, Subject
-from cases.selectors import PRIMARY_SUBJECT
+from cases.selectors import PRIMARY_SUBJECT, primary_subjects_prefetch
 from cases.workflow import CaseStatus
 from triage.models import (
     AgendaItem,
@@ -144,7 +144,7 @@ def agenda_items(*, user: User, meeting: Meeting) -> list[AgendaItem]:
         )
         .annotate(case_visible=Exists(visible, output_field=BooleanField()))
         .prefetch_related(
-            _primary_subjects("case__"),
+            primary_subjects_prefetch("case__"),
             Prefetch("enrichments", queryset=enrichments),
             "criteria_met",
         )
@@ -261,14 +261,6 @@ def referrals_addable(*, user: User, meeting: Meeting) -> QuerySet[Case]:
 # --- Werkvoorraad --------------------------------------------------------------------------------------
 
 
-def _primary_subjects(prefix: str = "") -> Prefetch:
-    return Prefetch(
-        f"{prefix}subjects",
-        queryset=Subject.objects.filter(is_primary=True).select_related("person", "municipality"),
-        to_attr="primary_subjects",
-    )
-
-
 def waiting_list(*, user: User) -> QuerySet[WaitingListEntry]:
     """The cases waiting now, in rank order (unranked newcomers last), with everything the page shows:
     a fixed number of queries whatever the length of the list."""
@@ -287,7 +279,7 @@ def waiting_list(*, user: User) -> QuerySet[WaitingListEntry]:
             case__in=cases_visible_to(user).filter(status=CaseStatus.WAITING),
         )
         .select_related("case__referral__referrer_partner", "case__referral__main_topic", "override_by")
-        .prefetch_related(_primary_subjects("case__"))
+        .prefetch_related(primary_subjects_prefetch("case__"))
         .annotate(
             last_contact_on=Subquery(last_contact.values("occurred_on")[:1]),
             previous_rank=Subquery(previous_rank.values("rank")[:1]),
