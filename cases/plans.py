@@ -389,36 +389,9 @@ def agreement_add(
     *, goal: Goal, by: User, version: int, data: AgreementData, origin: str | None = None
 ) -> Agreement:
     """Make an agreement under a goal: what, who owns it, by when. `version` is the plan's."""
-    plan = _plan_locked(goal.plan, by)
-    goal = plan.goals.get(pk=goal.pk)
-    errors = _agreement_errors(data, case=plan.case)
-    if errors:
-        raise ValidationError(errors)
+    plan, goal = _agreement_goal_checked(goal, by, data)
     _plan_version_check(plan, version)
-    agreement = Agreement.objects.create(
-        goal=goal,
-        case=plan.case,
-        what=data.what.strip(),
-        owner_partner=data.owner_partner,
-        owner=data.owner,
-        owner_name=data.owner_name.strip(),
-        due_date=data.due_date,
-        created_by=by,
-    )
-    _revision_store(plan, by)
-    _record(
-        plan,
-        by=by,
-        kind=CaseEvent.Kind.AGREEMENT_ADDED,
-        summary=_("%(what)s (%(who)s, due %(due)s)")
-        % {"what": _short(agreement.what), "who": _who(agreement), "due": _day(agreement.due_date)},
-        action=AuditEvent.Action.CREATE,
-        object_type="agreement",
-        object_id=agreement.pk,
-        origin=origin,
-        agreement=agreement.pk,
-    )
-    return agreement
+    return _agreement_create(plan, goal, by=by, data=data, meeting=None, origin=origin)
 
 
 def agreement_add_within(
@@ -432,11 +405,29 @@ def agreement_add_within(
     """`agreement_add` inside a caller's transaction, e.g. for the decisions of a case meeting: no
     version check (the caller checks the version the user started from), linked to `meeting` if given.
     A ValidationError leaves it to the caller to roll back whatever he already wrote."""
+    plan, goal = _agreement_goal_checked(goal, by, data)
+    return _agreement_create(plan, goal, by=by, data=data, meeting=meeting, origin=origin)
+
+
+def _agreement_goal_checked(goal: Goal, by: User, data: AgreementData) -> tuple[ActionPlan, Goal]:
+    """The goal's plan, locked for `by`, and the goal; ValidationError when `data` breaks a rule."""
     plan = _plan_locked(goal.plan, by)
     goal = plan.goals.get(pk=goal.pk)
     errors = _agreement_errors(data, case=plan.case)
     if errors:
         raise ValidationError(errors)
+    return plan, goal
+
+
+def _agreement_create(
+    plan: ActionPlan,
+    goal: Goal,
+    *,
+    by: User,
+    data: AgreementData,
+    meeting: CaseMeeting | None,
+    origin: str | None,
+) -> Agreement:
     agreement = Agreement.objects.create(
         goal=goal,
         case=plan.case,
