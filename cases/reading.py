@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from django.http import Http404, HttpRequest
 
 from cases import selectors
+from cases.access import may_work_on
 from cases.models import Case
 from zvhd.audit.models import AuditEvent
 from zvhd.audit.services import audit_request
@@ -59,3 +60,30 @@ def cases_listed(request: HttpRequest, *, object_type: str, cases: Iterable[Case
         person_ids=[subject.person_id for case in cases for subject in getattr(case, "primary_subjects", [])],
         detail=detail,
     )
+
+
+def case_change_refused(
+    request: HttpRequest, case: Case, *, object_type: str, channel: str = "web"
+) -> Http404:
+    """A change of a case the user may see but not change: logged as denied, answered as a case he
+    cannot see (raise the returned 404)."""
+    audit_request(
+        request,
+        action=AuditEvent.Action.UPDATE,
+        object_type=object_type,
+        object_id=case.pk,
+        case_id=case.pk,
+        data_category=AuditEvent.DataCategory.CASE_FILE,
+        result=AuditEvent.Result.DENIED,
+        detail="" if channel == "web" else channel,
+    )
+    return Http404()
+
+
+def case_open_to_work_on(request: HttpRequest, pk: object, *, object_type: str, channel: str = "web") -> Case:
+    """The case if this user runs it now (`access.may_work_on`); anyone else, or a closed case, gets the
+    answer of a case he cannot see, and the attempt is logged as denied."""
+    case = case_open(request, pk, channel=channel)
+    if not may_work_on(request.user, case):
+        raise case_change_refused(request, case, object_type=object_type, channel=channel)
+    return case

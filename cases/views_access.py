@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,7 +23,7 @@ from cases.forms import (
     apply_service_errors,
 )
 from cases.models import Case, EmergencyAccess, Participant, Person
-from cases.reading import case_open
+from cases.reading import case_change_refused, case_open
 from zvhd.accounts.capabilities import Capability
 from zvhd.accounts.decorators import capability_required
 from zvhd.audit.models import AuditEvent
@@ -34,26 +34,12 @@ from zvhd.exports import csv_response
 PAGE_SIZE = 50
 
 
-def _refused(request: HttpRequest, case: Case, object_type: str) -> Http404:
-    """A change the user may not make: logged as denied, answered like a case he cannot see."""
-    audit_request(
-        request,
-        action=AuditEvent.Action.UPDATE,
-        object_type=object_type,
-        object_id=case.pk,
-        case_id=case.pk,
-        data_category=AuditEvent.DataCategory.CASE_FILE,
-        result=AuditEvent.Result.DENIED,
-    )
-    return Http404()
-
-
 @require_POST
 @capability_required(Capability.CASE_VIEW)
 def participant_add(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_open(request, pk)
     if not access.may_manage_participants(request.user, case):
-        raise _refused(request, case, "participant")
+        raise case_change_refused(request, case, object_type="participant")
     form = ParticipantForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -82,7 +68,7 @@ def participant_end(request: HttpRequest, pk: int, participant_pk: int) -> HttpR
     case = case_open(request, pk)
     participant = get_object_or_404(Participant.objects.select_related("user"), pk=participant_pk, case=case)
     if not access.may_manage_participants(request.user, case):
-        raise _refused(request, case, "participant")
+        raise case_change_refused(request, case, object_type="participant")
     form = ParticipantEndForm(request.POST or None, initial={"end_date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -109,7 +95,7 @@ def participant_end(request: HttpRequest, pk: int, participant_pk: int) -> HttpR
 def case_close(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_open(request, pk)
     if case.coordinator_id != request.user.pk:
-        raise _refused(request, case, "case")
+        raise case_change_refused(request, case, object_type="case")
     form = CaseCloseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,12 +21,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cases import advice
 from cases.forms import apply_service_errors
 from cases.forms_advice import AnonymousAdviceForm, ExtendedAdviceConcludeForm, InformationContactForm
-from cases.models import AnonymousAdvice, Case, InformationContact
-from cases.reading import case_open
+from cases.models import AnonymousAdvice, InformationContact
+from cases.reading import case_change_refused, case_open
 from zvhd.accounts.capabilities import Capability
 from zvhd.accounts.decorators import capability_required
-from zvhd.audit.models import AuditEvent
-from zvhd.audit.services import audit_request, client_ip
+from zvhd.audit.services import client_ip
 
 PAGE_SIZE = 25
 LATEST_CONTACTS = 10
@@ -101,26 +100,12 @@ def information_contact_create(request: HttpRequest) -> HttpResponse:
     return _advice_page(request, contact_form=form)
 
 
-def _refused(request: HttpRequest, case: Case) -> Http404:
-    """A change the user may not make: logged as denied, answered like a case he cannot see."""
-    audit_request(
-        request,
-        action=AuditEvent.Action.UPDATE,
-        object_type="case",
-        object_id=case.pk,
-        case_id=case.pk,
-        data_category=AuditEvent.DataCategory.CASE_FILE,
-        result=AuditEvent.Result.DENIED,
-    )
-    return Http404()
-
-
 @require_http_methods(["GET", "POST"])
 @capability_required(Capability.ADVICE_REGISTER)
 def extended_advice_conclude(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_open(request, pk)
     if not advice.extended_advice_may_conclude(case=case, user=request.user):
-        raise _refused(request, case)
+        raise case_change_refused(request, case, object_type="case")
     form = ExtendedAdviceConcludeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -128,7 +113,7 @@ def extended_advice_conclude(request: HttpRequest, pk: int) -> HttpResponse:
                 case=case, by=request.user, summary=form.cleaned_data["summary"], origin=client_ip(request)
             )
         except PermissionError:  # the case changed hands or closed since the page was opened
-            raise _refused(request, case) from None
+            raise case_change_refused(request, case, object_type="case") from None
         except ValidationError as error:
             apply_service_errors(error, form)
         else:

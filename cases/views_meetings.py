@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from cases import access, case_meetings
+from cases import case_meetings
 from cases.forms_meetings import (
     CaseMeetingForm,
     MeetingRecordForm,
@@ -25,30 +25,13 @@ from cases.forms_meetings import (
     guest_formset,
 )
 from cases.models import Case, CaseMeeting
-from cases.reading import case_open
+from cases.reading import case_open, case_open_to_work_on
 from cases.services import ConcurrentEditError
 from zvhd.accounts.capabilities import Capability
 from zvhd.accounts.decorators import capability_required
 from zvhd.audit.models import AuditEvent
 from zvhd.audit.services import audit_request, client_ip
 from zvhd.forms import posted_version
-
-
-def _case_to_work_on(request: HttpRequest, pk: int) -> Case:
-    """The case if this user runs it now; anyone else (or a closed case) gets 404, logged as denied."""
-    case = case_open(request, pk)
-    if not access.may_work_on(request.user, case):
-        audit_request(
-            request,
-            action=AuditEvent.Action.UPDATE,
-            object_type="case_meeting",
-            object_id=case.pk,
-            case_id=case.pk,
-            data_category=AuditEvent.DataCategory.CASE_FILE,
-            result=AuditEvent.Result.DENIED,
-        )
-        raise Http404
-    return case
 
 
 def _meeting_of(case: Case, meeting_pk: int) -> CaseMeeting:
@@ -84,7 +67,7 @@ def _errors_shown(error: ValidationError, form: Form, formset: BaseFormSet) -> N
 @require_http_methods(["GET", "POST"])
 @capability_required(Capability.CASE_VIEW)
 def case_meeting_plan(request: HttpRequest, pk: int) -> HttpResponse:
-    case = _case_to_work_on(request, pk)
+    case = case_open_to_work_on(request, pk, object_type="case_meeting")
     data = request.POST if request.method == "POST" else None
     form, guests = CaseMeetingForm(data, case=case), guest_formset(data)
     if data is not None and form.is_valid() and guests.is_valid():
@@ -110,7 +93,7 @@ def case_meeting_plan(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @capability_required(Capability.CASE_VIEW)
 def case_meeting_edit(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
-    case = _case_to_work_on(request, pk)
+    case = case_open_to_work_on(request, pk, object_type="case_meeting")
     meeting = _meeting_of(case, meeting_pk)
     if meeting.held:
         messages.info(request, _("This meeting has been held; its planning can no longer be changed."))
@@ -157,7 +140,7 @@ def case_meeting_edit(request: HttpRequest, pk: int, meeting_pk: int) -> HttpRes
 @require_http_methods(["GET", "POST"])
 @capability_required(Capability.CASE_VIEW)
 def case_meeting_record(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
-    case = _case_to_work_on(request, pk)
+    case = case_open_to_work_on(request, pk, object_type="case_meeting")
     meeting = _meeting_of(case, meeting_pk)
     if meeting.held:
         messages.info(request, _("This meeting has already been recorded."))

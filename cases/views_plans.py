@@ -15,38 +15,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases import access, plans
+from cases import plans
 from cases.forms import apply_service_errors
 from cases.forms_plans import AgreementForm, AgreementNotDoneForm, GoalForm
 from cases.models import ActionPlan, Agreement, Case, Goal, PlanRevision, Subject
-from cases.reading import case_open
+from cases.reading import case_open, case_open_to_work_on
 from cases.services import ConcurrentEditError
 from zvhd.accounts.capabilities import Capability
 from zvhd.accounts.decorators import capability_required
-from zvhd.audit.models import AuditEvent
-from zvhd.audit.services import audit_request, client_ip
+from zvhd.audit.services import client_ip
 from zvhd.forms import posted_version
-
-
-def _refused(request: HttpRequest, case: Case, object_type: str) -> Http404:
-    """A change the user may not make: logged as denied, answered like a case he cannot see."""
-    audit_request(
-        request,
-        action=AuditEvent.Action.UPDATE,
-        object_type=object_type,
-        object_id=case.pk,
-        case_id=case.pk,
-        data_category=AuditEvent.DataCategory.CASE_FILE,
-        result=AuditEvent.Result.DENIED,
-    )
-    return Http404()
-
-
-def _case_to_work_on(request: HttpRequest, pk: int, object_type: str) -> Case:
-    case = case_open(request, pk)
-    if not access.may_work_on(request.user, case):
-        raise _refused(request, case, object_type)
-    return case
 
 
 def _back_to_plan(case: Case, subject_id: int) -> HttpResponse:
@@ -68,7 +46,7 @@ def _agreement_of(case: Case, agreement_pk: int) -> Agreement:
 @require_http_methods(["GET", "POST"])
 @capability_required(Capability.CASE_VIEW)
 def goal_add(request: HttpRequest, pk: int, subject_pk: int) -> HttpResponse:
-    case = _case_to_work_on(request, pk, "goal")
+    case = case_open_to_work_on(request, pk, object_type="goal")
     subject = get_object_or_404(Subject.objects.select_related("person"), pk=subject_pk, case=case)
     plan = ActionPlan.objects.filter(subject=subject).first()
     version = plan.version if plan else 1  # a plan starts at version 1 when it is first used
@@ -107,7 +85,7 @@ def goal_add(request: HttpRequest, pk: int, subject_pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @capability_required(Capability.CASE_VIEW)
 def goal_edit(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
-    case = _case_to_work_on(request, pk, "goal")
+    case = case_open_to_work_on(request, pk, object_type="goal")
     goal = _goal_of(case, goal_pk)
     version = goal.plan.version
     form = GoalForm(request.POST or None, goal=goal)
@@ -145,7 +123,7 @@ def goal_edit(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @capability_required(Capability.CASE_VIEW)
 def agreement_add(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
-    case = _case_to_work_on(request, pk, "agreement")
+    case = case_open_to_work_on(request, pk, object_type="agreement")
     goal = _goal_of(case, goal_pk)
     version = goal.plan.version
     form = AgreementForm(request.POST or None, case=case)
@@ -184,7 +162,7 @@ def agreement_add(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @capability_required(Capability.CASE_VIEW)
 def agreement_edit(request: HttpRequest, pk: int, agreement_pk: int) -> HttpResponse:
-    case = _case_to_work_on(request, pk, "agreement")
+    case = case_open_to_work_on(request, pk, object_type="agreement")
     agreement = _agreement_of(case, agreement_pk)
     if agreement.status != Agreement.Status.OPEN:
         messages.error(request, _("This agreement is no longer open and cannot be changed."))
@@ -225,7 +203,7 @@ def agreement_edit(request: HttpRequest, pk: int, agreement_pk: int) -> HttpResp
 @require_POST
 @capability_required(Capability.CASE_VIEW)
 def agreement_complete(request: HttpRequest, pk: int, agreement_pk: int) -> HttpResponse:
-    case = _case_to_work_on(request, pk, "agreement")
+    case = case_open_to_work_on(request, pk, object_type="agreement")
     agreement = _agreement_of(case, agreement_pk)
     try:
         plans.agreement_complete(
@@ -246,7 +224,7 @@ def agreement_complete(request: HttpRequest, pk: int, agreement_pk: int) -> Http
 @require_http_methods(["GET", "POST"])
 @capability_required(Capability.CASE_VIEW)
 def agreement_not_done(request: HttpRequest, pk: int, agreement_pk: int) -> HttpResponse:
-    case = _case_to_work_on(request, pk, "agreement")
+    case = case_open_to_work_on(request, pk, object_type="agreement")
     agreement = _agreement_of(case, agreement_pk)
     if agreement.status != Agreement.Status.OPEN:
         messages.info(request, _("This agreement is no longer open."))

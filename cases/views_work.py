@@ -7,13 +7,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases import access, coordination
+from cases import coordination
 from cases.forms import apply_service_errors
 from cases.forms_work import (
     CaseCloseEvaluationForm,
@@ -26,32 +26,13 @@ from cases.forms_work import (
     TimelineFilterForm,
 )
 from cases.models import Case, Escalation, SystemMember
-from cases.reading import case_open, cases_listed
+from cases.reading import case_open, case_open_to_work_on, cases_listed
 from cases.services import ConcurrentEditError
 from zvhd.accounts.capabilities import Capability
 from zvhd.accounts.decorators import capability_required
-from zvhd.audit.models import AuditEvent
-from zvhd.audit.services import audit_request, client_ip
+from zvhd.audit.services import client_ip
 
 CASES_PER_PAGE = 50
-
-
-def _case_to_work_on(request: HttpRequest, pk: int, object_type: str) -> Case:
-    """The case if this user runs it now; anyone else (or a closed case) gets the answer of a case he
-    cannot see, and the attempt is logged as denied."""
-    case = case_open(request, pk)
-    if not access.may_work_on(request.user, case):
-        audit_request(
-            request,
-            action=AuditEvent.Action.UPDATE,
-            object_type=object_type,
-            object_id=case.pk,
-            case_id=case.pk,
-            data_category=AuditEvent.DataCategory.CASE_FILE,
-            result=AuditEvent.Result.DENIED,
-        )
-        raise Http404
-    return case
 
 
 # --- Mijn casussen -----------------------------------------------------------------------------------
@@ -128,7 +109,7 @@ def case_timeline(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @capability_required(Capability.CASE_VIEW)
 def system_member_add(request: HttpRequest, pk: int) -> HttpResponse:
-    case = _case_to_work_on(request, pk, "system_member")
+    case = case_open_to_work_on(request, pk, object_type="system_member")
     form = SystemMemberForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -153,7 +134,7 @@ def system_member_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @capability_required(Capability.CASE_VIEW)
 def system_member_remove(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
-    case = _case_to_work_on(request, pk, "system_member")
+    case = case_open_to_work_on(request, pk, object_type="system_member")
     member = get_object_or_404(SystemMember, pk=member_pk, case=case)
     coordination.system_member_remove(member=member, by=request.user, origin=client_ip(request))
     messages.success(request, _("The person has been removed from the system of the case."))
@@ -163,7 +144,7 @@ def system_member_remove(request: HttpRequest, pk: int, member_pk: int) -> HttpR
 @require_http_methods(["GET", "POST"])
 @capability_required(Capability.CASE_VIEW)
 def case_labels(request: HttpRequest, pk: int) -> HttpResponse:
-    case = _case_to_work_on(request, pk, "case_labels")
+    case = case_open_to_work_on(request, pk, object_type="case_labels")
     current = list(case.labels.all())
     conflict = False
     if request.method == "POST":
@@ -198,7 +179,7 @@ def case_labels(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @capability_required(Capability.CASE_VIEW)
 def escalation_add(request: HttpRequest, pk: int) -> HttpResponse:
-    case = _case_to_work_on(request, pk, "escalation")
+    case = case_open_to_work_on(request, pk, object_type="escalation")
     form = EscalationForm(request.POST or None, initial={"escalated_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -236,7 +217,7 @@ def _outcome_initial(escalation: Escalation) -> dict[str, object]:
 @require_http_methods(["GET", "POST"])
 @capability_required(Capability.CASE_VIEW)
 def escalation_outcome(request: HttpRequest, pk: int, escalation_pk: int) -> HttpResponse:
-    case = _case_to_work_on(request, pk, "escalation")
+    case = case_open_to_work_on(request, pk, object_type="escalation")
     escalation = get_object_or_404(Escalation.objects.select_related("case"), pk=escalation_pk, case=case)
     conflict = False
     form = EscalationOutcomeForm(request.POST or None, initial=_outcome_initial(escalation))
@@ -275,7 +256,7 @@ def escalation_outcome(request: HttpRequest, pk: int, escalation_pk: int) -> Htt
 @require_http_methods(["GET", "POST"])
 @capability_required(Capability.CASE_VIEW)
 def handover_add(request: HttpRequest, pk: int) -> HttpResponse:
-    case = _case_to_work_on(request, pk, "handover")
+    case = case_open_to_work_on(request, pk, object_type="handover")
     form = HandoverForm(request.POST or None, initial={"handed_over_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -305,7 +286,7 @@ def handover_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @capability_required(Capability.CASE_VIEW)
 def case_close_evaluated(request: HttpRequest, pk: int) -> HttpResponse:
-    case = _case_to_work_on(request, pk, "case")
+    case = case_open_to_work_on(request, pk, object_type="case")
     handed_over = case.handovers.exists()
     initial = {"reason": Case.ClosureReason.HANDED_OVER} if handed_over else {}
     form = CaseCloseEvaluationForm(request.POST or None, initial=initial)

@@ -22,15 +22,14 @@ from rest_framework import generics, permissions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from cases import access, advice, case_meetings, coordination, plans
+from cases import advice, case_meetings, coordination, plans
 from cases.api import serializers_procesregie as s
 from cases.api.errors import service_errors
 from cases.api.views import HasCapability, LoggedListMixin
 from cases.models import ActionPlan, Agreement, AnonymousAdvice, Case, CaseMeeting, Goal
-from cases.reading import case_open
+from cases.reading import case_open, case_open_to_work_on
 from zvhd.accounts.capabilities import Capability
-from zvhd.audit.models import AuditEvent
-from zvhd.audit.services import audit_request, client_ip
+from zvhd.audit.services import client_ip
 
 
 class RefusalSerializer(serializers.Serializer):
@@ -50,25 +49,6 @@ def _valid(serializer_class: type, request: Request, **context: Any) -> Any:
     serializer = serializer_class(data=request.data, context={"request": request, **context})
     serializer.is_valid(raise_exception=True)
     return serializer
-
-
-def _case_to_work_on(request: Request, pk: object, object_type: str) -> Case:
-    """The case if this user runs it now; anyone else (or a closed case) gets the answer of a case he
-    cannot see, and the attempt is logged as denied."""
-    case = case_open(request, pk, channel="api")
-    if not access.may_work_on(request.user, case):
-        audit_request(
-            request,
-            action=AuditEvent.Action.UPDATE,
-            object_type=object_type,
-            object_id=case.pk,
-            case_id=case.pk,
-            data_category=AuditEvent.DataCategory.CASE_FILE,
-            result=AuditEvent.Result.DENIED,
-            detail="api",
-        )
-        raise Http404
-    return case
 
 
 def _case_of(model: type[Model], pk: object, case_path: str) -> object:
@@ -150,7 +130,7 @@ class GoalCreateView(ProcesregieEndpoint):
         responses={201: s.GoalAddedSerializer, 400: FIELD_ERRORS, 404: NOT_FOUND, 409: CONFLICT},
     )
     def post(self, request: Request, pk: int) -> Response:
-        case = _case_to_work_on(request, pk, "goal")
+        case = case_open_to_work_on(request, pk, object_type="goal", channel="api")
         serializer = _valid(s.GoalWriteSerializer, request, case=case)
         subject = serializer.validated_data["subject"]
         origin = client_ip(request)
@@ -185,7 +165,9 @@ class AgreementCreateView(ProcesregieEndpoint):
         responses={201: s.AgreementAddedSerializer, 400: FIELD_ERRORS, 404: NOT_FOUND, 409: CONFLICT},
     )
     def post(self, request: Request, pk: int) -> Response:
-        case = _case_to_work_on(request, _case_of(Goal, pk, "plan__case_id"), "agreement")
+        case = case_open_to_work_on(
+            request, _case_of(Goal, pk, "plan__case_id"), object_type="agreement", channel="api"
+        )
         goal = get_object_or_404(Goal.objects.select_related("plan"), pk=pk, plan__case=case)
         serializer = _valid(s.AgreementAddSerializer, request)
         with service_errors():
@@ -201,7 +183,9 @@ class AgreementCreateView(ProcesregieEndpoint):
 
 
 def _agreement_to_work_on(request: Request, pk: int) -> Agreement:
-    case = _case_to_work_on(request, _case_of(Agreement, pk, "case_id"), "agreement")
+    case = case_open_to_work_on(
+        request, _case_of(Agreement, pk, "case_id"), object_type="agreement", channel="api"
+    )
     return get_object_or_404(Agreement.objects.select_related("goal__plan"), pk=pk, case=case)
 
 
@@ -271,7 +255,7 @@ class CaseMeetingListCreateView(ProcesregieEndpoint):
         responses={201: s.CaseMeetingSerializer, 400: FIELD_ERRORS, 404: NOT_FOUND},
     )
     def post(self, request: Request, pk: int) -> Response:
-        case = _case_to_work_on(request, pk, "case_meeting")
+        case = case_open_to_work_on(request, pk, object_type="case_meeting", channel="api")
         serializer = _valid(s.CaseMeetingPlanSerializer, request)
         data = serializer.validated_data
         with service_errors():
@@ -299,7 +283,9 @@ class CaseMeetingRecordView(ProcesregieEndpoint):
         responses={200: s.CaseMeetingSerializer, 400: FIELD_ERRORS, 404: NOT_FOUND, 409: CONFLICT},
     )
     def post(self, request: Request, pk: int) -> Response:
-        case = _case_to_work_on(request, _case_of(CaseMeeting, pk, "case_id"), "case_meeting")
+        case = case_open_to_work_on(
+            request, _case_of(CaseMeeting, pk, "case_id"), object_type="case_meeting", channel="api"
+        )
         try:
             meeting = case_meetings.case_meeting_get(case=case, pk=pk)
         except CaseMeeting.DoesNotExist:
@@ -332,7 +318,7 @@ class EscalationCreateView(ProcesregieEndpoint):
         responses={201: s.EscalationSerializer, 400: FIELD_ERRORS, 404: NOT_FOUND},
     )
     def post(self, request: Request, pk: int) -> Response:
-        case = _case_to_work_on(request, pk, "escalation")
+        case = case_open_to_work_on(request, pk, object_type="escalation", channel="api")
         serializer = _valid(s.EscalationSerializer, request)
         with service_errors():
             escalation = coordination.escalation_record(
@@ -351,7 +337,7 @@ class HandoverCreateView(ProcesregieEndpoint):
         responses={201: s.HandoverSerializer, 400: FIELD_ERRORS, 404: NOT_FOUND},
     )
     def post(self, request: Request, pk: int) -> Response:
-        case = _case_to_work_on(request, pk, "handover")
+        case = case_open_to_work_on(request, pk, object_type="handover", channel="api")
         serializer = _valid(s.HandoverSerializer, request)
         with service_errors():
             handover = coordination.handover_record(
@@ -370,7 +356,7 @@ class CaseCloseView(ProcesregieEndpoint):
         responses={200: s.ClosedCaseSerializer, 400: FIELD_ERRORS, 404: NOT_FOUND},
     )
     def post(self, request: Request, pk: int) -> Response:
-        case = _case_to_work_on(request, pk, "case")
+        case = case_open_to_work_on(request, pk, object_type="case", channel="api")
         data = _valid(s.CaseCloseSerializer, request).validated_data
         with service_errors():
             case = coordination.case_close_with_evaluation(
