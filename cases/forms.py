@@ -3,17 +3,21 @@ hold for every channel live in the services and are called from here, so screen 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import enum
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django import forms
+from django.contrib import messages as user_messages
 from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.forms.utils import ErrorDict, ErrorList
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, Participant, Person, Referral, Subject
 from cases.services import (
+    ConcurrentEditError,
     ReferralData,
     SubjectData,
     referral_data_errors,
@@ -249,6 +253,45 @@ def apply_service_errors(
         else:
             for message in errors:
                 form.add_error(None, message)
+
+
+class Saved(enum.Enum):
+    """What became of a screen's save (see `save_posted`)."""
+
+    NO = "no"  # not posted, or input with errors: show the form (with the errors)
+    CONFLICT = "conflict"  # based on an old version: nothing changed; reload and show his input again
+    YES = "yes"
+
+
+def save_posted(
+    request: HttpRequest,
+    forms_: Sequence[forms.Form | forms.BaseFormSet],
+    save: Callable[[], object],
+    *,
+    success: str,
+    show_errors: Callable[[ValidationError], None] | None = None,
+) -> Saved:
+    """Run a screen's service call when the request posts valid input, the one way screens save.
+
+    The service's refusals are shown at the fields they concern (by `show_errors`, else at the first
+    form); a save based on an old version changes nothing and answers CONFLICT, so the screen reloads the
+    record and shows his input again with the newer version (saving again then applies it). On success
+    the message is queued for the next page.
+    """
+    if request.method != "POST" or not all([item.is_valid() for item in forms_]):
+        return Saved.NO
+    try:
+        save()
+    except ConcurrentEditError:
+        return Saved.CONFLICT
+    except ValidationError as error:
+        if show_errors is None:
+            apply_service_errors(error, forms_[0])
+        else:
+            show_errors(error)
+        return Saved.NO
+    user_messages.success(request, success)
+    return Saved.YES
 
 
 def without_validation(*forms_: forms.Form | forms.BaseFormSet) -> None:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cases import case_meetings
+from cases.forms import Saved, save_posted
 from cases.forms_meetings import (
     CaseMeetingForm,
     MeetingRecordForm,
@@ -26,7 +27,6 @@ from cases.forms_meetings import (
 )
 from cases.models import Case, CaseMeeting
 from cases.reading import case_open, case_open_to_work_on
-from cases.services import ConcurrentEditError
 from zvhd.accounts.capabilities import Capability
 from zvhd.accounts.decorators import capability_required
 from zvhd.audit.models import AuditEvent
@@ -70,22 +70,23 @@ def case_meeting_plan(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_open_to_work_on(request, pk, object_type="case_meeting")
     data = request.POST if request.method == "POST" else None
     form, guests = CaseMeetingForm(data, case=case), guest_formset(data)
-    if data is not None and form.is_valid() and guests.is_valid():
-        try:
-            case_meetings.case_meeting_plan(
-                case=case,
-                by=request.user,
-                starts_at=form.cleaned_data["starts_at"],
-                location=form.cleaned_data["location"],
-                agenda=form.cleaned_data["agenda"],
-                invitees=form.invitee_users() + guests.to_data(),
-                origin=client_ip(request),
-            )
-        except ValidationError as error:
-            _errors_shown(error, form, guests)
-        else:
-            messages.success(request, _("The case meeting has been planned."))
-            return _back_to_case(case)
+    saved = save_posted(
+        request,
+        [form, guests],
+        lambda: case_meetings.case_meeting_plan(
+            case=case,
+            by=request.user,
+            starts_at=form.cleaned_data["starts_at"],
+            location=form.cleaned_data["location"],
+            agenda=form.cleaned_data["agenda"],
+            invitees=form.invitee_users() + guests.to_data(),
+            origin=client_ip(request),
+        ),
+        success=_("The case meeting has been planned."),
+        show_errors=lambda error: _errors_shown(error, form, guests),
+    )
+    if saved is Saved.YES:
+        return _back_to_case(case)
     context = {"case": case, "form": form, "formset": guests, "conflict": False}
     return render(request, "cases/case_meeting_form.html", context)
 
@@ -101,35 +102,33 @@ def case_meeting_edit(request: HttpRequest, pk: int, meeting_pk: int) -> HttpRes
     data = request.POST if request.method == "POST" else None
     form = CaseMeetingForm(data, case=case, meeting=meeting)
     guests = guest_formset(data, meeting=meeting)
-    version, conflict = meeting.version, False
-    if data is not None and form.is_valid() and guests.is_valid():
-        try:
-            case_meetings.case_meeting_update(
-                meeting=meeting,
-                by=request.user,
-                version=posted_version(request),
-                starts_at=form.cleaned_data["starts_at"],
-                location=form.cleaned_data["location"],
-                agenda=form.cleaned_data["agenda"],
-                invitees=form.invitee_users() + guests.to_data(),
-                origin=client_ip(request),
-            )
-        except ConcurrentEditError:
-            conflict = True
-            meeting = _meeting_of(case, meeting_pk)
-            version = meeting.version
-        except ValidationError as error:
-            _errors_shown(error, form, guests)
-        else:
-            messages.success(request, _("The case meeting has been changed."))
-            return _back_to_case(case)
+    saved = save_posted(
+        request,
+        [form, guests],
+        lambda: case_meetings.case_meeting_update(
+            meeting=meeting,
+            by=request.user,
+            version=posted_version(request),
+            starts_at=form.cleaned_data["starts_at"],
+            location=form.cleaned_data["location"],
+            agenda=form.cleaned_data["agenda"],
+            invitees=form.invitee_users() + guests.to_data(),
+            origin=client_ip(request),
+        ),
+        success=_("The case meeting has been changed."),
+        show_errors=lambda error: _errors_shown(error, form, guests),
+    )
+    if saved is Saved.YES:
+        return _back_to_case(case)
+    if saved is Saved.CONFLICT:
+        meeting = _meeting_of(case, meeting_pk)
     context = {
         "case": case,
         "meeting": meeting,
         "form": form,
         "formset": guests,
-        "version": version,
-        "conflict": conflict,
+        "version": meeting.version,
+        "conflict": saved is Saved.CONFLICT,
     }
     return render(request, "cases/case_meeting_form.html", context)
 
@@ -148,34 +147,32 @@ def case_meeting_record(request: HttpRequest, pk: int, meeting_pk: int) -> HttpR
     data = request.POST if request.method == "POST" else None
     form = MeetingRecordForm(data, invitees=meeting.invitees.all())
     decisions = decision_formset(data, case=case)
-    version, conflict = meeting.version, False
-    if data is not None and form.is_valid() and decisions.is_valid():
-        try:
-            case_meetings.case_meeting_record(
-                meeting=meeting,
-                by=request.user,
-                version=posted_version(request),
-                attendance=form.attendance(),
-                minutes=form.cleaned_data["minutes"],
-                decisions=decisions.to_data(),
-                origin=client_ip(request),
-            )
-        except ConcurrentEditError:
-            conflict = True
-            meeting = _meeting_of(case, meeting_pk)
-            version = meeting.version
-        except ValidationError as error:
-            _errors_shown(error, form, decisions)
-        else:
-            messages.success(request, _("The case meeting has been recorded; its decisions are in the plan."))
-            return _back_to_case(case)
+    saved = save_posted(
+        request,
+        [form, decisions],
+        lambda: case_meetings.case_meeting_record(
+            meeting=meeting,
+            by=request.user,
+            version=posted_version(request),
+            attendance=form.attendance(),
+            minutes=form.cleaned_data["minutes"],
+            decisions=decisions.to_data(),
+            origin=client_ip(request),
+        ),
+        success=_("The case meeting has been recorded; its decisions are in the plan."),
+        show_errors=lambda error: _errors_shown(error, form, decisions),
+    )
+    if saved is Saved.YES:
+        return _back_to_case(case)
+    if saved is Saved.CONFLICT:
+        meeting = _meeting_of(case, meeting_pk)
     context = {
         "case": case,
         "meeting": meeting,
         "form": form,
         "formset": decisions,
-        "version": version,
-        "conflict": conflict,
+        "version": meeting.version,
+        "conflict": saved is Saved.CONFLICT,
         "has_goals": bool(decisions.forms and decisions.forms[0].fields["goal"].queryset.exists()),
     }
     return render(request, "cases/case_meeting_record.html", context)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases import plans
-from cases.forms import apply_service_errors
+from cases.forms import Saved, save_posted
 from cases.forms_plans import AgreementForm, AgreementNotDoneForm, GoalForm
 from cases.models import ActionPlan, Agreement, Case, Goal, PlanRevision, Subject
 from cases.reading import case_open, case_open_to_work_on
@@ -49,35 +49,31 @@ def goal_add(request: HttpRequest, pk: int, subject_pk: int) -> HttpResponse:
     case = case_open_to_work_on(request, pk, object_type="goal")
     subject = get_object_or_404(Subject.objects.select_related("person"), pk=subject_pk, case=case)
     plan = ActionPlan.objects.filter(subject=subject).first()
-    version = plan.version if plan else 1  # a plan starts at version 1 when it is first used
     form = GoalForm(request.POST or None)
-    conflict = False
-    if request.method == "POST" and form.is_valid():
-        try:
-            plan = plan or plans.plan_for_subject(subject=subject, by=request.user, origin=client_ip(request))
-            plans.goal_add(
-                plan=plan,
-                by=request.user,
-                version=posted_version(request),
-                data=form.to_data(),
-                origin=client_ip(request),
-            )
-        except ConcurrentEditError:
-            conflict = True
-            plan.refresh_from_db()
-            version = plan.version
-        except ValidationError as error:
-            apply_service_errors(error, form)
-        else:
-            messages.success(request, _("The goal has been added to the action plan."))
-            return _back_to_plan(case, subject.pk)
+
+    def save() -> None:
+        nonlocal plan
+        plan = plan or plans.plan_for_subject(subject=subject, by=request.user, origin=client_ip(request))
+        plans.goal_add(
+            plan=plan,
+            by=request.user,
+            version=posted_version(request),
+            data=form.to_data(),
+            origin=client_ip(request),
+        )
+
+    saved = save_posted(request, [form], save, success=_("The goal has been added to the action plan."))
+    if saved is Saved.YES:
+        return _back_to_plan(case, subject.pk)
+    if saved is Saved.CONFLICT:
+        plan.refresh_from_db()
     context = {
         "case": case,
         "subject": subject,
         "form": form,
-        "version": version,
-        "conflict": conflict,
-        "current_goals": list(plan.goals.select_related("life_domain")) if conflict and plan else [],
+        "version": plan.version if plan else 1,  # a plan starts at version 1 when it is first used
+        "conflict": saved is Saved.CONFLICT,
+        "current_goals": list(plan.goals.select_related("life_domain")) if saved is Saved.CONFLICT else [],
     }
     return render(request, "cases/plan_goal_form.html", context)
 
@@ -87,35 +83,31 @@ def goal_add(request: HttpRequest, pk: int, subject_pk: int) -> HttpResponse:
 def goal_edit(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
     case = case_open_to_work_on(request, pk, object_type="goal")
     goal = _goal_of(case, goal_pk)
-    version = goal.plan.version
     form = GoalForm(request.POST or None, goal=goal)
-    conflict = False
-    if request.method == "POST" and form.is_valid():
-        try:
-            plans.goal_update(
-                goal=goal,
-                by=request.user,
-                version=posted_version(request),
-                data=form.to_data(),
-                origin=client_ip(request),
-            )
-        except ConcurrentEditError:
-            conflict = True
-            goal = _goal_of(case, goal_pk)
-            version = goal.plan.version
-        except ValidationError as error:
-            apply_service_errors(error, form)
-        else:
-            messages.success(request, _("The goal has been changed."))
-            return _back_to_plan(case, goal.plan.subject_id)
+    saved = save_posted(
+        request,
+        [form],
+        lambda: plans.goal_update(
+            goal=goal,
+            by=request.user,
+            version=posted_version(request),
+            data=form.to_data(),
+            origin=client_ip(request),
+        ),
+        success=_("The goal has been changed."),
+    )
+    if saved is Saved.YES:
+        return _back_to_plan(case, goal.plan.subject_id)
+    if saved is Saved.CONFLICT:
+        goal = _goal_of(case, goal_pk)
     context = {
         "case": case,
         "subject": goal.plan.subject,
         "goal": goal,
         "form": form,
-        "version": version,
-        "conflict": conflict,
-        "current_goals": [goal] if conflict else [],
+        "version": goal.plan.version,
+        "conflict": saved is Saved.CONFLICT,
+        "current_goals": [goal] if saved is Saved.CONFLICT else [],
     }
     return render(request, "cases/plan_goal_form.html", context)
 
@@ -125,35 +117,31 @@ def goal_edit(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
 def agreement_add(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
     case = case_open_to_work_on(request, pk, object_type="agreement")
     goal = _goal_of(case, goal_pk)
-    version = goal.plan.version
     form = AgreementForm(request.POST or None, case=case)
-    conflict = False
-    if request.method == "POST" and form.is_valid():
-        try:
-            plans.agreement_add(
-                goal=goal,
-                by=request.user,
-                version=posted_version(request),
-                data=form.to_data(),
-                origin=client_ip(request),
-            )
-        except ConcurrentEditError:
-            conflict = True
-            goal = _goal_of(case, goal_pk)
-            version = goal.plan.version
-        except ValidationError as error:
-            apply_service_errors(error, form)
-        else:
-            messages.success(request, _("The agreement has been added."))
-            return _back_to_plan(case, goal.plan.subject_id)
+    saved = save_posted(
+        request,
+        [form],
+        lambda: plans.agreement_add(
+            goal=goal,
+            by=request.user,
+            version=posted_version(request),
+            data=form.to_data(),
+            origin=client_ip(request),
+        ),
+        success=_("The agreement has been added."),
+    )
+    if saved is Saved.YES:
+        return _back_to_plan(case, goal.plan.subject_id)
+    if saved is Saved.CONFLICT:
+        goal = _goal_of(case, goal_pk)
     context = {
         "case": case,
         "goal": goal,
         "form": form,
-        "version": version,
-        "conflict": conflict,
+        "version": goal.plan.version,
+        "conflict": saved is Saved.CONFLICT,
         "current_agreements": list(goal.agreements.select_related("owner", "owner_partner"))
-        if conflict
+        if saved is Saved.CONFLICT
         else [],
     }
     return render(request, "cases/plan_agreement_form.html", context)
@@ -167,35 +155,31 @@ def agreement_edit(request: HttpRequest, pk: int, agreement_pk: int) -> HttpResp
     if agreement.status != Agreement.Status.OPEN:
         messages.error(request, _("This agreement is no longer open and cannot be changed."))
         return _back_to_plan(case, agreement.goal.plan.subject_id)
-    version = agreement.version
     form = AgreementForm(request.POST or None, case=case, agreement=agreement)
-    conflict = False
-    if request.method == "POST" and form.is_valid():
-        try:
-            plans.agreement_update(
-                agreement=agreement,
-                by=request.user,
-                version=posted_version(request),
-                data=form.to_data(),
-                origin=client_ip(request),
-            )
-        except ConcurrentEditError:
-            conflict = True
-            agreement = _agreement_of(case, agreement_pk)
-            version = agreement.version
-        except ValidationError as error:
-            apply_service_errors(error, form)
-        else:
-            messages.success(request, _("The agreement has been changed."))
-            return _back_to_plan(case, agreement.goal.plan.subject_id)
+    saved = save_posted(
+        request,
+        [form],
+        lambda: plans.agreement_update(
+            agreement=agreement,
+            by=request.user,
+            version=posted_version(request),
+            data=form.to_data(),
+            origin=client_ip(request),
+        ),
+        success=_("The agreement has been changed."),
+    )
+    if saved is Saved.YES:
+        return _back_to_plan(case, agreement.goal.plan.subject_id)
+    if saved is Saved.CONFLICT:
+        agreement = _agreement_of(case, agreement_pk)
     context = {
         "case": case,
         "goal": agreement.goal,
         "agreement": agreement,
         "form": form,
-        "version": version,
-        "conflict": conflict,
-        "current_agreements": [agreement] if conflict else [],
+        "version": agreement.version,
+        "conflict": saved is Saved.CONFLICT,
+        "current_agreements": [agreement] if saved is Saved.CONFLICT else [],
     }
     return render(request, "cases/plan_agreement_form.html", context)
 
@@ -229,34 +213,30 @@ def agreement_not_done(request: HttpRequest, pk: int, agreement_pk: int) -> Http
     if agreement.status != Agreement.Status.OPEN:
         messages.info(request, _("This agreement is no longer open."))
         return _back_to_plan(case, agreement.goal.plan.subject_id)
-    version = agreement.version
     form = AgreementNotDoneForm(request.POST or None)
-    conflict = False
-    if request.method == "POST" and form.is_valid():
-        try:
-            plans.agreement_not_done(
-                agreement=agreement,
-                by=request.user,
-                version=posted_version(request),
-                reason=form.cleaned_data["reason"],
-                origin=client_ip(request),
-            )
-        except ConcurrentEditError:
-            conflict = True
-            agreement = _agreement_of(case, agreement_pk)
-            version = agreement.version
-        except ValidationError as error:
-            apply_service_errors(error, form)
-        else:
-            messages.success(request, _("The agreement has been recorded as not done."))
-            return _back_to_plan(case, agreement.goal.plan.subject_id)
+    saved = save_posted(
+        request,
+        [form],
+        lambda: plans.agreement_not_done(
+            agreement=agreement,
+            by=request.user,
+            version=posted_version(request),
+            reason=form.cleaned_data["reason"],
+            origin=client_ip(request),
+        ),
+        success=_("The agreement has been recorded as not done."),
+    )
+    if saved is Saved.YES:
+        return _back_to_plan(case, agreement.goal.plan.subject_id)
+    if saved is Saved.CONFLICT:
+        agreement = _agreement_of(case, agreement_pk)
     context = {
         "case": case,
         "agreement": agreement,
         "agreement_list": [agreement],
         "form": form,
-        "version": version,
-        "conflict": conflict,
+        "version": agreement.version,
+        "conflict": saved is Saved.CONFLICT,
     }
     return render(request, "cases/plan_agreement_not_done.html", context)
 

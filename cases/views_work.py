@@ -5,7 +5,6 @@ cases/forms_work.py and the services and selectors of cases/coordination.py."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases import coordination
-from cases.forms import apply_service_errors
+from cases.forms import Saved, save_posted
 from cases.forms_work import (
     CaseCloseEvaluationForm,
     CaseLabelsForm,
@@ -27,7 +26,6 @@ from cases.forms_work import (
 )
 from cases.models import Case, Escalation, SystemMember
 from cases.reading import case_open, case_open_to_work_on, cases_listed
-from cases.services import ConcurrentEditError
 from zvhd.accounts.capabilities import Capability
 from zvhd.accounts.decorators import capability_required
 from zvhd.audit.services import client_ip
@@ -111,23 +109,22 @@ def case_timeline(request: HttpRequest, pk: int) -> HttpResponse:
 def system_member_add(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_open_to_work_on(request, pk, object_type="system_member")
     form = SystemMemberForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            coordination.system_member_add(
-                case=case,
-                by=request.user,
-                description=data["description"],
-                relation=data["relation"],
-                is_minor=data["is_minor"],
-                note=data["note"],
-                origin=client_ip(request),
-            )
-        except ValidationError as error:
-            apply_service_errors(error, form)
-        else:
-            messages.success(request, _("The person has been added to the system of the case."))
-            return redirect(case)
+    saved = save_posted(
+        request,
+        [form],
+        lambda: coordination.system_member_add(
+            case=case,
+            by=request.user,
+            description=form.cleaned_data["description"],
+            relation=form.cleaned_data["relation"],
+            is_minor=form.cleaned_data["is_minor"],
+            note=form.cleaned_data["note"],
+            origin=client_ip(request),
+        ),
+        success=_("The person has been added to the system of the case."),
+    )
+    if saved is Saved.YES:
+        return redirect(case)
     return render(request, "cases/work_system_member.html", {"case": case, "form": form})
 
 
@@ -146,31 +143,29 @@ def system_member_remove(request: HttpRequest, pk: int, member_pk: int) -> HttpR
 def case_labels(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_open_to_work_on(request, pk, object_type="case_labels")
     current = list(case.labels.all())
-    conflict = False
-    if request.method == "POST":
-        form = CaseLabelsForm(request.POST, current=current)
-        if form.is_valid():
-            try:
-                coordination.case_labels_set(
-                    case=case,
-                    by=request.user,
-                    labels=form.cleaned_data["labels"],
-                    version=form.cleaned_data["version"],
-                    origin=client_ip(request),
-                )
-            except ConcurrentEditError:
-                conflict = True
-                case.refresh_from_db()
-                current = list(case.labels.all())
-                form = CaseLabelsForm(current=current, initial={"labels": current, "version": case.version})
-            except ValidationError as error:
-                apply_service_errors(error, form)
-            else:
-                messages.success(request, _("The labels have been saved."))
-                return redirect(case)
-    else:
+    initial = {"labels": current, "version": case.version}
+    form = CaseLabelsForm(request.POST or None, current=current, initial=initial)
+    saved = save_posted(
+        request,
+        [form],
+        lambda: coordination.case_labels_set(
+            case=case,
+            by=request.user,
+            labels=form.cleaned_data["labels"],
+            version=form.cleaned_data["version"],
+            origin=client_ip(request),
+        ),
+        success=_("The labels have been saved."),
+    )
+    if saved is Saved.YES:
+        return redirect(case)
+    if saved is Saved.CONFLICT:
+        # The labels as they are now, to choose again from.
+        case.refresh_from_db()
+        current = list(case.labels.all())
         form = CaseLabelsForm(current=current, initial={"labels": current, "version": case.version})
-    return render(request, "cases/work_labels.html", {"case": case, "form": form, "conflict": conflict})
+    context = {"case": case, "form": form, "conflict": saved is Saved.CONFLICT}
+    return render(request, "cases/work_labels.html", context)
 
 
 # --- Escalation ----------------------------------------------------------------------------------------
@@ -181,27 +176,26 @@ def case_labels(request: HttpRequest, pk: int) -> HttpResponse:
 def escalation_add(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_open_to_work_on(request, pk, object_type="escalation")
     form = EscalationForm(request.POST or None, initial={"escalated_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            coordination.escalation_record(
-                case=case,
-                by=request.user,
-                data=coordination.EscalationData(
-                    to=data["to"],
-                    to_detail=data["to_detail"],
-                    reason=data["reason"],
-                    ave_before=data["ave_before"],
-                    ave_after=data["ave_after"],
-                    escalated_on=data["escalated_on"],
-                ),
-                origin=client_ip(request),
-            )
-        except ValidationError as error:
-            apply_service_errors(error, form)
-        else:
-            messages.success(request, _("The escalation has been recorded."))
-            return redirect(case)
+    saved = save_posted(
+        request,
+        [form],
+        lambda: coordination.escalation_record(
+            case=case,
+            by=request.user,
+            data=coordination.EscalationData(
+                to=form.cleaned_data["to"],
+                to_detail=form.cleaned_data["to_detail"],
+                reason=form.cleaned_data["reason"],
+                ave_before=form.cleaned_data["ave_before"],
+                ave_after=form.cleaned_data["ave_after"],
+                escalated_on=form.cleaned_data["escalated_on"],
+            ),
+            origin=client_ip(request),
+        ),
+        success=_("The escalation has been recorded."),
+    )
+    if saved is Saved.YES:
+        return redirect(case)
     return render(request, "cases/work_escalation.html", {"case": case, "form": form})
 
 
@@ -219,34 +213,31 @@ def _outcome_initial(escalation: Escalation) -> dict[str, object]:
 def escalation_outcome(request: HttpRequest, pk: int, escalation_pk: int) -> HttpResponse:
     case = case_open_to_work_on(request, pk, object_type="escalation")
     escalation = get_object_or_404(Escalation.objects.select_related("case"), pk=escalation_pk, case=case)
-    conflict = False
     form = EscalationOutcomeForm(request.POST or None, initial=_outcome_initial(escalation))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            coordination.escalation_resolve(
-                escalation=escalation,
-                by=request.user,
-                version=data["version"],
-                outcome=data["outcome"],
-                resolved_on=data["resolved_on"],
-                ave_after=data["ave_after"],
-                origin=client_ip(request),
-            )
-        except ConcurrentEditError:
-            conflict = True
-            escalation.refresh_from_db()
-            # Keep his input; the form now carries the newer version, so saving again applies it.
-            data = request.POST.copy()
-            data["version"] = str(escalation.version)
-            form = EscalationOutcomeForm(data)
-            form.is_valid()
-        except ValidationError as error:
-            apply_service_errors(error, form)
-        else:
-            messages.success(request, _("The outcome of the escalation has been recorded."))
-            return redirect(case)
-    context = {"case": case, "escalation": escalation, "form": form, "conflict": conflict}
+    saved = save_posted(
+        request,
+        [form],
+        lambda: coordination.escalation_resolve(
+            escalation=escalation,
+            by=request.user,
+            version=form.cleaned_data["version"],
+            outcome=form.cleaned_data["outcome"],
+            resolved_on=form.cleaned_data["resolved_on"],
+            ave_after=form.cleaned_data["ave_after"],
+            origin=client_ip(request),
+        ),
+        success=_("The outcome of the escalation has been recorded."),
+    )
+    if saved is Saved.YES:
+        return redirect(case)
+    if saved is Saved.CONFLICT:
+        escalation.refresh_from_db()
+        # Keep his input; the form now carries the newer version, so saving again applies it.
+        data = request.POST.copy()
+        data["version"] = str(escalation.version)
+        form = EscalationOutcomeForm(data)
+        form.is_valid()
+    context = {"case": case, "escalation": escalation, "form": form, "conflict": saved is Saved.CONFLICT}
     return render(request, "cases/work_escalation_outcome.html", context)
 
 
@@ -258,28 +249,25 @@ def escalation_outcome(request: HttpRequest, pk: int, escalation_pk: int) -> Htt
 def handover_add(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_open_to_work_on(request, pk, object_type="handover")
     form = HandoverForm(request.POST or None, initial={"handed_over_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            coordination.handover_record(
-                case=case,
-                by=request.user,
-                data=coordination.HandoverData(
-                    to=data["to"],
-                    receiver_name=data["receiver_name"],
-                    receiver_organisation=data["receiver_organisation"],
-                    handed_over_on=data["handed_over_on"],
-                    note=data["note"],
-                ),
-                origin=client_ip(request),
-            )
-        except ValidationError as error:
-            apply_service_errors(error, form)
-        else:
-            messages.success(
-                request, _("The handover has been recorded. Now close the case with an evaluation.")
-            )
-            return redirect("case-close-evaluated", pk=case.pk)
+    saved = save_posted(
+        request,
+        [form],
+        lambda: coordination.handover_record(
+            case=case,
+            by=request.user,
+            data=coordination.HandoverData(
+                to=form.cleaned_data["to"],
+                receiver_name=form.cleaned_data["receiver_name"],
+                receiver_organisation=form.cleaned_data["receiver_organisation"],
+                handed_over_on=form.cleaned_data["handed_over_on"],
+                note=form.cleaned_data["note"],
+            ),
+            origin=client_ip(request),
+        ),
+        success=_("The handover has been recorded. Now close the case with an evaluation."),
+    )
+    if saved is Saved.YES:
+        return redirect("case-close-evaluated", pk=case.pk)
     return render(request, "cases/work_handover.html", {"case": case, "form": form})
 
 
@@ -290,18 +278,18 @@ def case_close_evaluated(request: HttpRequest, pk: int) -> HttpResponse:
     handed_over = case.handovers.exists()
     initial = {"reason": Case.ClosureReason.HANDED_OVER} if handed_over else {}
     form = CaseCloseEvaluationForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            coordination.case_close_with_evaluation(
-                case=case,
-                by=request.user,
-                reason=form.cleaned_data["reason"],
-                evaluation=form.cleaned_data["evaluation"],
-                origin=client_ip(request),
-            )
-        except ValidationError as error:
-            apply_service_errors(error, form)
-        else:
-            messages.success(request, _("The case has been closed; every participation has ended."))
-            return redirect(case)
+    saved = save_posted(
+        request,
+        [form],
+        lambda: coordination.case_close_with_evaluation(
+            case=case,
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+            evaluation=form.cleaned_data["evaluation"],
+            origin=client_ip(request),
+        ),
+        success=_("The case has been closed; every participation has ended."),
+    )
+    if saved is Saved.YES:
+        return redirect(case)
     return render(request, "cases/work_close.html", {"case": case, "form": form, "handed_over": handed_over})

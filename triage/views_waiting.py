@@ -20,10 +20,9 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases.access import cases_visible_to
-from cases.forms import CaseCloseForm, apply_service_errors
+from cases.forms import CaseCloseForm, Saved, apply_service_errors, save_posted
 from cases.models import Case
 from cases.reading import cases_listed
-from cases.services import ConcurrentEditError
 from triage import selectors
 from triage.forms_waiting import AssignForm, RankForm, ReferrerContactForm
 from triage.models import WaitingListEntry
@@ -233,33 +232,33 @@ def waiting_contact_add(request: HttpRequest, pk: int) -> HttpResponse:
 def waiting_rank(request: HttpRequest, pk: int) -> HttpResponse:
     entry = _entry_for(request, pk)
     form = RankForm(request.POST)
+    rank = form.cleaned_data["rank"] if form.is_valid() else None
+    saved = save_posted(
+        request,
+        [form],
+        lambda: rank_override(
+            entry=entry,
+            by=request.user,
+            rank=rank,
+            reason=form.cleaned_data["reason"],
+            version=posted_version(request),
+            origin=client_ip(request),
+        ),
+        success=(
+            _("Case %(number)s follows its score again from the next ranking.")
+            if rank is None
+            else _("Case %(number)s now has rank %(rank)s.")
+        )
+        % {"number": entry.case.number, "rank": rank},
+    )
+    if saved is Saved.YES:
+        return redirect("waiting-list")
     version = posted_version(request)
-    conflict = False
-    if form.is_valid():
-        try:
-            entry = rank_override(
-                entry=entry,
-                by=request.user,
-                rank=form.cleaned_data["rank"],
-                reason=form.cleaned_data["reason"],
-                version=version,
-                origin=client_ip(request),
-            )
-        except ConcurrentEditError:
-            # Keep his input; the form now carries the newer version, so saving again applies it.
-            conflict = True
-            entry = _entry_for(request, pk)
-            version = entry.version
-        except ValidationError as error:
-            apply_service_errors(error, form)
-        else:
-            if entry.rank_override is None:
-                message = _("Case %(number)s follows its score again from the next ranking.")
-            else:
-                message = _("Case %(number)s now has rank %(rank)s.")
-            messages.success(request, message % {"number": entry.case.number, "rank": entry.rank})
-            return redirect("waiting-list")
-    return _entry_page(request, entry, rank_form=form, rank_version=version, conflict=conflict)
+    if saved is Saved.CONFLICT:
+        # Keep his input; the form now carries the newer version, so saving again applies it.
+        entry = _entry_for(request, pk)
+        version = entry.version
+    return _entry_page(request, entry, rank_form=form, rank_version=version, conflict=saved is Saved.CONFLICT)
 
 
 # --- Off the list -----------------------------------------------------------------------------------------
@@ -278,32 +277,26 @@ def _case_page_or_list(request: HttpRequest, case: Case) -> HttpResponse:
 def waiting_assign(request: HttpRequest, pk: int) -> HttpResponse:
     entry = _entry_for(request, pk)
     form = AssignForm(_posted(request), coordinators=selectors.coordinators_with_caseload())
-    version, conflict = entry.version, False
-    if request.method == "POST":
-        version = posted_version(request)
-        if form.is_valid():
-            coordinator = form.cleaned_data["coordinator"]
-            try:
-                case = waiting_list_assign(
-                    entry=entry,
-                    by=request.user,
-                    coordinator=coordinator,
-                    version=version,
-                    origin=client_ip(request),
-                )
-            except ConcurrentEditError:
-                conflict = True
-                entry = _entry_for(request, pk)
-                version = entry.version
-            except ValidationError as error:
-                apply_service_errors(error, form)
-            else:
-                messages.success(
-                    request,
-                    _("%(coordinator)s is now the process coordinator of case %(number)s.")
-                    % {"coordinator": coordinator, "number": case.number},
-                )
-                return _case_page_or_list(request, case)
+    coordinator = form.cleaned_data["coordinator"] if form.is_bound and form.is_valid() else None
+    saved = save_posted(
+        request,
+        [form],
+        lambda: waiting_list_assign(
+            entry=entry,
+            by=request.user,
+            coordinator=coordinator,
+            version=posted_version(request),
+            origin=client_ip(request),
+        ),
+        success=_("%(coordinator)s is now the process coordinator of case %(number)s.")
+        % {"coordinator": coordinator, "number": entry.case.number},
+    )
+    if saved is Saved.YES:
+        return _case_page_or_list(request, entry.case)
+    version = posted_version(request) if request.method == "POST" else entry.version
+    if saved is Saved.CONFLICT:
+        entry = _entry_for(request, pk)
+        version = entry.version
     _read_logged(request, entry, _shown_subjects(entry), "assign")
     context = {
         "entry": entry,
@@ -312,7 +305,7 @@ def waiting_assign(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "coordinators": list(form.fields["coordinator"].queryset),
         "version": version,
-        "conflict": conflict,
+        "conflict": saved is Saved.CONFLICT,
     }
     return render(request, "triage/waiting_assign.html", context)
 
