@@ -17,7 +17,7 @@ from enum import StrEnum
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Min, Q, Sum
+from django.db.models import Count, Sum
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -308,18 +308,13 @@ def extended_advice_conclude(*, case: Case, by: User, summary: str, origin: str 
 
 # --- Figures --------------------------------------------------------------------------------------------
 
-# The triage decision value that makes a case extended advice (triage.models.Decision.EXTENDED_ADVICE);
-# spelled out because the cases app does not import triage.
-_DECISION_EXTENDED_ADVICE = "extended_advice"
-
-
 def advice_counts(*, year: int) -> dict[str, int]:
     """The advice figures of a calendar year, for the advice page and the annual report.
 
-    - `extended_advice`: cases of kind extended advice decided in the year. The decision day is the date
-      of the triage meeting that decided extended advice on the case (the first, if there were several);
-      a case that never went through triage here (imported, transferred) counts by the day it was
-      created. The cter compartment (Wet parta) is left out: it appears in no count.
+    - `extended_advice`: cases of kind extended advice decided in the year: by `Case.decided_on`, the
+      date of the triage meeting that decided it; a case that never went through triage here (imported,
+      transferred) counts by the day it was created. The cter compartment (Wet parta) is left out: it
+      appears in no count.
     - `anonymous_advice`, `anonymous_advice_minutes`: anonymous advice trajectories asked in the year and
       the minutes spent on them.
     - `information_contacts`, `information_contact_minutes`: information-desk contact moments in the year
@@ -330,16 +325,8 @@ def advice_counts(*, year: int) -> dict[str, int]:
     extended = (
         Case.objects.filter(kind=Case.Kind.EXTENDED_ADVICE)
         .exclude(legal_basis=LegalBasis.PARTA)
-        .annotate(
-            decided_on=Coalesce(
-                Min(
-                    "agenda_items__meeting__date",
-                    filter=Q(agenda_items__decision=_DECISION_EXTENDED_ADVICE),
-                ),
-                TruncDate("created_at"),
-            )
-        )
-        .filter(decided_on__range=(first, last))
+        .annotate(counted_on=Coalesce("decided_on", TruncDate("created_at")))
+        .filter(counted_on__range=(first, last))
         .count()
     )
     anonymous = AnonymousAdvice.objects.filter(asked_on__range=(first, last)).aggregate(

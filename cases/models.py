@@ -57,6 +57,10 @@ class Case(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # The day the decision that gave the case its kind was taken (the triage meeting's date); the
+    # figures of a year count decided cases by it. Empty while undecided, and for cases that came in
+    # without a decision here (imported, transferred).
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     closure_reason = models.CharField(
         _("reason for closure"), max_length=20, choices=ClosureReason.choices, blank=True

@@ -1472,6 +1472,7 @@ def _case_row(plan: Plan, events: list[EventPlan], added: list[datetime], users:
         legal_basis=plan.legal_basis,
         coordinator=users[plan.coordinator] if plan.coordinator else None,
         created_at=plan.moments["registered"],
+        decided_on=plan.decided_on if status not in (CaseStatus.REGISTERED, CaseStatus.TRIAGE) else None,
         closed_at=plan.moments["closed"] if closed else None,
         closure_reason=plan.closure_reason if closed else "",
         version=len(events) + len(added),

@@ -482,10 +482,10 @@ def decision_record(
     kind, intensity, status = _decision_outcome(data)
     previous = case.status
     _case_status_set(case, status)
-    case.kind, case.intensity = kind, intensity
+    case.kind, case.intensity, case.decided_on = kind, intensity, item.meeting.date
     if status == CaseStatus.ACTIVE:
         case.coordinator = data.coordinator
-    case.save(update_fields=["kind", "intensity", "coordinator"])
+    case.save(update_fields=["kind", "intensity", "decided_on", "coordinator"])
     item.decision, item.safety_risk, item.ave_phase = data.decision, data.safety_risk, data.ave_phase
     item.considerations, item.decision_reason = data.considerations.strip(), data.reason.strip()
     item.referred_to = data.referred_to if data.decision == Decision.REFERRED_BACK else None

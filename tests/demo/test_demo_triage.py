@@ -325,6 +325,7 @@ def test_decisions_are_recorded_on_the_day_of_the_case_file_and_refusals_give_a_
         after = {CaseStatus.WAITING, CaseStatus.ACTIVE, CaseStatus.NOT_TAKEN_UP, CaseStatus.REFERRED_BACK}
         decided_on = min(day for status, day in changes.items() if status in after)
         assert item.meeting.date == decided_on, item.case.number
+        assert item.case.decided_on == decided_on, item.case.number  # what the figures count by
         assert changes[CaseStatus.TRIAGE] <= local_day(item.added_at) or item.source == "moved"
         if item.decision in (Decision.NOT_TAKEN_UP, Decision.REFERRED_BACK):
             assert item.decision_reason

@@ -160,6 +160,7 @@ def test_the_decision_sets_the_cases_kind_and_status_and_writes_the_feedback(
 
     case.refresh_from_db()
     assert (case.status, case.kind) == (status, kind)
+    assert case.decided_on == item.meeting.date  # the figures count the case in the year of this day
     assert WaitingListEntry.objects.filter(case=case).exists() is waiting
     feedback = Feedback.objects.get(case=case)
     assert case.number in feedback.subject
