@@ -308,13 +308,15 @@ def extended_advice_conclude(*, case: Case, by: User, summary: str, origin: str 
 
 # --- Figures --------------------------------------------------------------------------------------------
 
+
 def advice_counts(*, year: int) -> dict[str, int]:
     """The advice figures of a calendar year, for the advice page and the annual report.
 
-    - `extended_advice`: cases of kind extended advice decided in the year: by `Case.decided_on`, the
-      date of the triage meeting that decided it; a case that never went through triage here (imported,
-      transferred) counts by the day it was created. The cter compartment (Wet parta) is left out: it
-      appears in no count.
+    - `extended_advice`: cases of kind extended advice referred in the year (the referral's date
+      received; a case without a referral counts by the day it was created). The annual report splits the
+      referrals of a year into procesregie and extended advice (2023: 128 = 65 + 63), so the year of the
+      referral decides, not the day of the triage decision. The cter compartment (Wet parta) is left out:
+      it appears in no count.
     - `anonymous_advice`, `anonymous_advice_minutes`: anonymous advice trajectories asked in the year and
       the minutes spent on them.
     - `information_contacts`, `information_contact_minutes`: information-desk contact moments in the year
@@ -325,7 +327,7 @@ def advice_counts(*, year: int) -> dict[str, int]:
     extended = (
         Case.objects.filter(kind=Case.Kind.EXTENDED_ADVICE)
         .exclude(legal_basis=LegalBasis.PARTA)
-        .annotate(counted_on=Coalesce("decided_on", TruncDate("created_at")))
+        .annotate(counted_on=Coalesce("referral__received_on", TruncDate("created_at")))
         .filter(counted_on__range=(first, last))
         .count()
     )

@@ -36,6 +36,7 @@ class Case(models.Model):
         GOAL_ACHIEVED = "goal_achieved", _("goal achieved")
         HANDED_OVER = "handed_over", _("handed over")
         STOPPED = "stopped", _("stopped")
+        NO_AFTERCARE_WANTED = "no_aftercare", _("no aftercare wanted")
         OTHER = "other", _("other")
 
     number = models.CharField(_("case number"), max_length=20, unique=True)
@@ -122,7 +123,11 @@ class Person(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["bsn"], condition=~Q(bsn=""), name="person_bsn_unique"),
         ]
-        indexes = [models.Index(fields=["last_name", "first_name"], name="person_name")]
+        indexes = [
+            models.Index(fields=["last_name", "first_name"], name="person_name"),
+            # Matching a detention notice to a known person without BSN: date of birth, then the names.
+            models.Index(fields=["date_of_birth"], name="person_birth"),
+        ]
 
     def __str__(self) -> str:
         return self.full_name
@@ -281,6 +286,15 @@ class CaseEvent(models.Model):
         ADVICE_GIVEN = "advice_given", _("Advice given")
         MEETING_PLANNED = "meeting_planned", _("Case meeting planned")
         MEETING_HELD = "meeting_held", _("Case meeting held")
+        DETENTION_NOTICE = "detention_notice", _("Detention notice received")
+        CONSENT_RECORDED = "consent_recorded", _("Consent for aftercare recorded")
+        INFORMATION_ADDED = "information_added", _("Information from a source recorded")
+        CONDITION_CHANGED = "condition_changed", _("Basic condition changed")
+        RELEASE_RECORDED = "release_recorded", _("Release recorded")
+        RELEASE_TASK_DONE = "release_task_done", _("Release task done")
+        GUIDANCE_STARTED = "guidance_started", _("Guidance started")
+        GUIDANCE_ENDED = "guidance_ended", _("Guidance ended")
+        ESCALATED_TO_PROCESREGIE = "escalated_to_procesregie", _("Escalated to procesregie")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events", verbose_name=_("case"))
     kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices)

@@ -199,6 +199,13 @@ def referral_register(
     *, by: User, referral: ReferralData, subjects: Sequence[SubjectData], origin: str | None = None
 ) -> Case:
     """Register a referral received from a partner: a new case in status 'registered'."""
+    return referral_register_within(by=by, referral=referral, subjects=subjects, origin=origin)
+
+
+def referral_register_within(
+    *, by: User, referral: ReferralData, subjects: Sequence[SubjectData], origin: str | None = None
+) -> Case:
+    """`referral_register` inside a caller's transaction (e.g. an aftercare case escalated to procesregie)."""
     errors = referral_data_errors(referral) | subjects_data_errors(subjects)
     if errors:
         raise ValidationError(errors)
@@ -360,6 +367,30 @@ def participant_add(
     """Invite a professional into the case for a period; his access follows from it."""
     if not access.may_manage_participants(by, case):
         raise PermissionError
+    return participant_add_within(
+        case=case,
+        by=by,
+        user=user,
+        role_in_case=role_in_case,
+        start_date=start_date,
+        end_date=end_date,
+        legal_basis=legal_basis,
+        origin=origin,
+    )
+
+
+def participant_add_within(
+    *,
+    case: Case,
+    by: User,
+    user: User,
+    role_in_case: str,
+    start_date: date,
+    end_date: date | None = None,
+    legal_basis: str = LegalBasis.WGS,
+    origin: str | None = None,
+) -> Participant:
+    """`participant_add` inside a caller's transaction, which has checked that `by` may do it."""
     errors = _participation_errors(case, user, start_date, end_date)
     if errors:
         raise ValidationError(errors)
@@ -383,6 +414,13 @@ def participant_end(
     """End a participation (today by default); access ends with it."""
     if not access.may_manage_participants(by, participant.case):
         raise PermissionError
+    return participant_end_within(participant=participant, by=by, end_date=end_date, origin=origin)
+
+
+def participant_end_within(
+    *, participant: Participant, by: User, end_date: date | None = None, origin: str | None = None
+) -> Participant:
+    """`participant_end` inside a caller's transaction, which has checked that `by` may do it."""
     end_date = end_date or timezone.localdate()
     if end_date < participant.start_date:
         raise ValidationError({"end_date": [_("The end date cannot be before the start date.")]})

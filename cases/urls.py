@@ -29,4 +29,5 @@ urlpatterns = [
     path("", include("cases.urls_work")),
     path("", include("cases.urls_advice")),
     path("", include("cases.urls_meetings")),
+    path("", include("cases.urls_notifications")),
 ]

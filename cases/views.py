@@ -21,6 +21,7 @@ from cases.forms import (
     apply_service_errors,
     without_validation,
 )
+from cases.models import Case
 from cases.reading import case_open, cases_listed
 from cases.workflow import REFERRAL_EDITABLE, CaseStatus, transition_allowed
 from zvhd.accounts.capabilities import Capability, user_has_capability
@@ -117,9 +118,10 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         and user_has_capability(request.user, Capability.REFERRAL_REGISTER),
         "today": today,
     }
-    context |= plans.plan_page_context(case=case, user=request.user)
-    context |= coordination.work_page_context(case=case, user=request.user)
-    context |= case_meetings.meetings_page_context(case=case, user=request.user)
+    if case.kind != Case.Kind.AFTERCARE:  # an aftercare case shows its own section instead (aftercare app)
+        context |= plans.plan_page_context(case=case, user=request.user)
+        context |= coordination.work_page_context(case=case, user=request.user)
+        context |= case_meetings.meetings_page_context(case=case, user=request.user)
     return render(request, "cases/case_detail.html", context)
 
 

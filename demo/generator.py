@@ -284,7 +284,19 @@ def profile_errors(profile: Profile) -> list[str]:
     unknown = set(profile["continuation"]["outcomes"]) - set(OUTCOMES)
     if unknown:
         errors.append(f"continuation: unknown outcomes {sorted(unknown)}.")
-    return errors + _access_errors(profile)
+    return errors + _access_errors(profile) + _procesregie_errors(profile) + _aftercare_errors(profile)
+
+
+def _procesregie_errors(profile: Profile) -> list[str]:
+    from demo import procesregie_history  # it builds on this module
+
+    return procesregie_history.profile_errors(profile)
+
+
+def _aftercare_errors(profile: Profile) -> list[str]:
+    from demo import aftercare_history  # it builds on this module
+
+    return aftercare_history.profile_errors(profile)
 
 
 def _access_errors(profile: Profile) -> list[str]:
@@ -1712,7 +1724,7 @@ class DemoDataResult:
 
 def demo_data_create(*, seed: int = DEFAULT_SEED, today: date, profile: Profile) -> DemoDataResult:
     """Fill an empty case file with the profile's demo data as it would stand on `today`."""
-    from demo import triage_history  # it builds on the plans of this module
+    from demo import aftercare_history, procesregie_history, triage_history  # they build on its plans
 
     earliest = today_earliest(profile)
     if today < earliest:
@@ -1729,16 +1741,33 @@ def demo_data_create(*, seed: int = DEFAULT_SEED, today: date, profile: Profile)
         )
         # And one for the triage records, which follow the case file and who sees what.
         meeting_type = triage_history.meeting_type_of(profile)
+        status_today = {plan: status_of(timeline(plan, today)) for plan in plans}
+        staff = _staff(profile)
         triage_plan = triage_history.plan_triage(
             profile=profile,
             plans=plans,
-            statuses={plan: status_of(timeline(plan, today)) for plan in plans},
+            statuses=status_today,
             today=today,
             rng=random.Random(f"{seed}:triage"),
             meeting_type=meeting_type,
-            support_officers=_staff(profile).support_officers,
+            support_officers=staff.support_officers,
         )
-        cases, created = write_plans(plans, today, refs, users, access_plan, triage_plan.moments_per_case())
+        # And one for the procesregie records, which follow all of the above.
+        procesregie_plan = procesregie_history.plan_procesregie(
+            profile=profile,
+            plans=plans,
+            statuses=status_today,
+            today=today,
+            rng=random.Random(f"{seed}:procesregie"),
+            participations=access_plan.participations,
+            support_officers=staff.support_officers,
+            coordinators=staff.coordinators,
+            municipalities={code: row.name for code, row in refs.tables["municipality"].items()},
+        )
+        also = triage_plan.moments_per_case()
+        for plan, moments in procesregie_plan.moments_per_case().items():
+            also[plan] = [*also.get(plan, []), *moments]
+        cases, created = write_plans(plans, today, refs, users, access_plan, also)
         created = {"accounts": accounts_created} | created
         by_plan = dict(zip(plans, cases, strict=True))
         access_created = write_access(access_plan, by_plan, users, today)
@@ -1754,9 +1783,37 @@ def demo_data_create(*, seed: int = DEFAULT_SEED, today: date, profile: Profile)
                 access_plan.liaison, access_plan.agenda_from, access_plan.agenda_until
             ),
         )
-        for what, count in [*access_created.items(), *triage_created.items()]:
+        procesregie_created = procesregie_history.write_procesregie(
+            procesregie_plan,
+            cases=by_plan,
+            users=users,
+            partners=refs.tables["partner"],
+            municipalities=refs.tables["municipality"],
+            main_topics=refs.tables["main topic"],
+        )
+        for what, count in [*access_created.items(), *triage_created.items(), *procesregie_created.items()]:
             created[what] = created.get(what, 0) + count
         created["case number counters"] = _counters_continue(last_numbers)
+        # And the aftercare cases beside the case file, from a generator of their own; their numbers
+        # continue each year's numbering after the case file's.
+        aftercare_plan = aftercare_history.plan_aftercare(
+            profile=profile,
+            plans=plans,
+            statuses=status_today,
+            today=today,
+            rng=random.Random(f"{seed}:aftercare"),
+        )
+        aftercare_created = aftercare_history.write_aftercare(
+            aftercare_plan,
+            cases=by_plan,
+            users=users,
+            municipalities=refs.tables["municipality"],
+            partners=refs.tables["partner"],
+            last_numbers=last_numbers,
+            today=today,
+        )
+        for what, count in aftercare_created.items():
+            created[what] = created.get(what, 0) + count
     statuses = Counter(status_of(timeline(plan, today)) for plan in plans)
     accounts = [(row["username"], row["role"]) for row in profile["accounts"]]
     return DemoDataResult(profile["house"], seed, today, created, dict(sorted(statuses.items())), accounts)

@@ -146,7 +146,9 @@ STATUS_BY_AGE: tuple[tuple[int, dict[str, int]], ...] = (
 TAKEN_UP = frozenset({S.WAITING, S.ACTIVE, S.CLOSED})
 # Cases that started have (or had) a procesregisseur.
 STARTED = frozenset({S.ACTIVE, S.CLOSED})
-KINDS_TAKEN_UP = {Case.Kind.COORDINATION: 60, Case.Kind.EXTENDED_ADVICE: 25, Case.Kind.AFTERCARE: 15}
+# Referrals become procesregie or extended advice; aftercare cases start from a detention notice instead
+# (the aftercare benchmark makes its own).
+KINDS_TAKEN_UP = {Case.Kind.COORDINATION: 70, Case.Kind.EXTENDED_ADVICE: 30}
 SUBJECT_COUNTS = {1: 70, 2: 20, 3: 10}
 
 

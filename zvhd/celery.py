@@ -51,6 +51,11 @@ def _schedule(sender: Celery, **kwargs: object) -> None:
         name="daily reminder of overdue agreements",
     )
     sender.add_periodic_task(
+        crontab(hour=7, minute=5),
+        sender.signature("aftercare.tasks.release_tasks_remind"),
+        name="daily reminder of aftercare release tasks",
+    )
+    sender.add_periodic_task(
         crontab(day_of_month=1, month_of_year="1,4,7,10", hour=6, minute=0),
         sender.signature("zvhd.accounts.tasks.role_report_quarterly"),
         name="quarterly report of privileged roles",

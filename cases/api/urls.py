@@ -7,4 +7,5 @@ urlpatterns = [
     path("cases/", views.CaseListView.as_view(), name="api-case-list"),
     path("cases/<int:pk>/", views.CaseDetailView.as_view(), name="api-case-detail"),
     path("", include("cases.api.urls_procesregie")),
+    path("", include("cases.api.urls_notifications")),
 ]

@@ -19,7 +19,7 @@ from django.utils import timezone
 from cases import advice, services
 from cases.advice import PersonalData
 from cases.forms_advice import AnonymousAdviceForm
-from cases.models import AnonymousAdvice, Case, CaseEvent, InformationContact
+from cases.models import AnonymousAdvice, Case, CaseEvent, InformationContact, Referral
 from cases.workflow import CaseStatus
 from tests.factories import UserFactory, days_ago, main_topic, municipality, partner, referral_case
 from tests.triage.builders import complete_referral, decide, ketenkamer
@@ -283,17 +283,15 @@ def _extended_advice_decided_in_triage(pia, bram) -> Case:  # type: ignore[no-un
     return case
 
 
-def test_the_counts_of_a_year_follow_the_triage_decision_and_the_dates_of_advice_and_contacts(
-    pia, bram
-) -> None:
+def test_the_counts_of_a_year_follow_the_referral_and_the_dates_of_advice_and_contacts(pia, bram) -> None:
     year = TODAY.year
     decided = _extended_advice_decided_in_triage(pia, bram)
-    # Registered last year, decided this year: it counts in the year of the decision.
-    Case.objects.filter(pk=decided.pk).update(created_at=timezone.now().replace(year=year - 1))
-    last_year = datetime.datetime(year - 1, 6, 1, 12, tzinfo=datetime.UTC)
+    # Received last year, decided this year: it counts in the year of the referral, as the annual report
+    # splits a year's referrals into procesregie and advice.
+    Referral.objects.filter(case=decided).update(received_on=datetime.date(year - 1, 12, 20))
     active = {"status": CaseStatus.ACTIVE, "coordinator": bram}
     # Numbered by hand: the factory's numbers would collide with the one triage gave.
-    referral_case(number="X-1", kind=Case.Kind.EXTENDED_ADVICE, created_at=last_year, **active)  # no triage
+    referral_case(number="X-1", kind=Case.Kind.EXTENDED_ADVICE, **active)  # received today, no triage
     referral_case(number="X-2", kind=Case.Kind.COORDINATION, **active)
     referral_case(number="X-3", kind=Case.Kind.EXTENDED_ADVICE, legal_basis=LegalBasis.PARTA, **active)
     _record(pia, minutes_spent=30)

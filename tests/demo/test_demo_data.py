@@ -55,8 +55,8 @@ from demo.generator import (
     profile_errors,
     profile_load,
 )
+from tests.demo.support import demo_data_remove
 from tests.factories import main_topic, municipality, partner
-from triage.models import Meeting, PrioritySnapshot
 from zvhd.accounts.models import Role, User
 from zvhd.audit.models import LegalBasis
 from zvhd.reference.loading import load_reference_data, read_reference_file
@@ -130,16 +130,6 @@ AGES = {
 }
 
 
-def _demo_data_remove() -> None:
-    # Agenda items protect their cases; the weekly rankings hang on no case.
-    Meeting.objects.all().delete()
-    PrioritySnapshot.objects.all().delete()
-    Case.objects.all().delete()
-    Person.objects.all().delete()
-    CaseNumberCounter.objects.all().delete()
-    User.objects.filter(username__in=[row["username"] for row in profile_load()["accounts"]]).delete()
-
-
 def _generate() -> str:
     out = StringIO()
     call_command("demo_data", f"--seed={SEED}", f"--today={TODAY:%Y-%m-%d}", stdout=out)
@@ -163,7 +153,7 @@ def demo_data(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iter
         try:
             yield output
         finally:
-            _demo_data_remove()
+            demo_data_remove()
 
 
 @pytest.fixture(autouse=True)
@@ -417,7 +407,8 @@ def test_referrals_were_refused_only_after_2023() -> None:
 
 
 def test_the_last_status_change_of_every_timeline_is_the_status_of_its_case() -> None:
-    for case in Case.objects.prefetch_related("events"):
+    # Aftercare cases start with their detention notice, not a referral (tests/demo/test_demo_aftercare.py).
+    for case in Case.objects.exclude(kind=Case.Kind.AFTERCARE).prefetch_related("events"):
         events = sorted(case.events.all(), key=lambda event: (event.occurred_at, event.pk))
         changes = [event for event in events if event.kind == CaseEvent.Kind.STATUS_CHANGED]
         assert events[0].kind == CaseEvent.Kind.REFERRAL_REGISTERED
@@ -445,7 +436,7 @@ def test_about_half_of_the_persons_have_a_bsn_that_passes_the_elfproef_and_none_
 
 
 def test_about_a_fifth_of_the_cases_have_more_than_one_subject() -> None:
-    sizes = Counter(Subject.objects.values_list("case_id", flat=True))
+    sizes = Counter(Subject.objects.exclude(case__kind=Case.Kind.AFTERCARE).values_list("case_id", flat=True))
     share = sum(1 for size in sizes.values() if size > 1) / len(sizes)
     assert 0.12 < share < 0.3
     assert max(sizes.values()) <= 4
@@ -653,7 +644,7 @@ def test_the_command_prints_the_accounts_and_their_password(demo_data: str) -> N
 
 def test_the_same_seed_and_day_give_the_same_data() -> None:
     before = digest()
-    _demo_data_remove()
+    demo_data_remove()
     _generate()
     assert digest() == before
 

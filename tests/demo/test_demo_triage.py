@@ -27,9 +27,9 @@ from django.utils import timezone
 from pytest_django import DjangoDbBlocker
 
 from cases import access
-from cases.models import Case, CaseEvent, CaseNumberCounter, Person
+from cases.models import Case, CaseEvent
 from cases.workflow import CaseStatus
-from demo.generator import profile_load
+from tests.demo.support import demo_data_remove
 from triage import selectors
 from triage.models import (
     AgendaItem,
@@ -67,15 +67,6 @@ DECIDED = [
 LIAISONS = {"liaison-om": "om", "liaison-politie": "politie", "liaison-ggd": "ggd-oggz"}
 
 
-def _demo_data_remove() -> None:
-    Meeting.objects.all().delete()  # its agenda items protect their cases
-    PrioritySnapshot.objects.all().delete()
-    Case.objects.all().delete()
-    Person.objects.all().delete()
-    CaseNumberCounter.objects.all().delete()
-    User.objects.filter(username__in=[row["username"] for row in profile_load()["accounts"]]).delete()
-
-
 def _generate() -> str:
     out = StringIO()
     with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
@@ -95,7 +86,7 @@ def demo_data(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iter
         try:
             yield output
         finally:
-            _demo_data_remove()
+            demo_data_remove()
 
 
 @pytest.fixture(autouse=True)
@@ -109,7 +100,10 @@ def weeks_ago(day: date) -> int:
 
 
 def decided_cases() -> list[Case]:
-    return list(Case.objects.filter(status__in=DECIDED).exclude(legal_basis=PARTA).select_related("referral"))
+    decided = (
+        Case.objects.filter(status__in=DECIDED).exclude(legal_basis=PARTA).exclude(kind=Case.Kind.AFTERCARE)
+    )
+    return list(decided.select_related("referral"))
 
 
 def expected_decision(case: Case) -> str:
@@ -406,6 +400,6 @@ def test_the_command_reports_the_triage_records(demo_data: str) -> None:
 
 def test_the_same_seed_and_day_give_the_same_triage_records() -> None:
     before = digest()
-    _demo_data_remove()
+    demo_data_remove()
     _generate()
     assert digest() == before

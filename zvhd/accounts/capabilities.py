@@ -26,6 +26,8 @@ class Capability(StrEnum):
     WAITING_LIST = "waiting_list"
     MY_CASES = "my_cases"  # the caseload of the one who runs cases
     ADVICE_REGISTER = "advice_register"  # anonymous advice and information-desk contacts
+    AFTERCARE = "aftercare"  # the aftercare caseload, aftercare cases and guidance
+    AFTERCARE_REGISTER = "aftercare_register"  # register and import detention notices
 
 
 R = Role
@@ -55,6 +57,8 @@ ROLE_CAPABILITIES: dict[Capability, frozenset[str]] = {
     Capability.WAITING_LIST: frozenset({R.SUPPORT_OFFICER, R.COORDINATOR}),
     Capability.MY_CASES: frozenset({R.COORDINATOR, R.AFTERCARE_COORDINATOR, R.TRAFFICKING_COORDINATOR}),
     Capability.ADVICE_REGISTER: frozenset({R.SUPPORT_OFFICER, R.COORDINATOR, R.TRAFFICKING_COORDINATOR}),
+    Capability.AFTERCARE: frozenset({R.AFTERCARE_COORDINATOR, R.GUIDANCE_WORKER}),
+    Capability.AFTERCARE_REGISTER: frozenset({R.AFTERCARE_COORDINATOR}),
 }
 
 

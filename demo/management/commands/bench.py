@@ -20,6 +20,7 @@ import statistics
 import time
 import tracemalloc
 import warnings
+from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, ExitStack, contextmanager, nullcontext
 from dataclasses import asdict, dataclass, replace
@@ -42,7 +43,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases import access, services
 from cases.models import Case
-from demo import bench_procesregie, bench_triage, scale
+from demo import bench_aftercare, bench_procesregie, bench_triage, scale
 from triage import selectors as triage_selectors
 from zvhd.accounts.models import User
 from zvhd.accounts.services import LOGGED_IN_AT_SESSION_KEY
@@ -60,6 +61,12 @@ WAITING_LISTS: dict[str, tuple[int, int]] = {
 }
 # The open cases the caseload procesregisseur runs (Mijn casussen), made for that operation.
 CASELOAD_CASES = 40
+# The rows of the DJI file the aftercare import operations read; below the small scale (the test suite's
+# 60 or 300 cases) a file of NOTICE_FILE_ROWS_BELOW_SMALL rows, so the suite stays quick.
+NOTICE_FILE_ROWS = 10_000
+NOTICE_FILE_ROWS_BELOW_SMALL = 10
+# The queries one row of the import costs at most, so the query log can hold a whole run's (for its count).
+NOTICE_FILE_QUERIES_PER_ROW = 40
 
 
 @dataclass(frozen=True)
@@ -77,6 +84,8 @@ class Bench:
     # caseload with a client logged in as the procesregisseur who runs it.
     procesregie: bench_procesregie.BusyPlan | bench_procesregie.Caseload | None = None
     caseload_coordinator: Client | None = None
+    # The DJI file of the aftercare import operations, while they run.
+    notices: bench_aftercare.NoticeFile | None = None
 
 
 @dataclass(frozen=True)
@@ -99,6 +108,10 @@ class Operation:
     procesregie: str | None = None
     # A URL (name) it requests that this version may not have yet: without it the operation is skipped.
     needs_url: str | None = None
+    # The aftercare data it runs on ("notice file"), made before it and removed after it.
+    aftercare: str | None = None
+    # A long operation (minutes): its counted run is its warm-up, and it is timed once whatever --runs says.
+    long: bool = False
 
 
 def _referral_register(bench: Bench) -> Case:
@@ -193,6 +206,24 @@ def _shows_the_plan_and_meetings(bench: Bench, response: Any) -> str:
 def _shows_the_caseload(bench: Bench, response: Any) -> str:
     shown, runs = _shown(response, "my-case"), _caseload(bench).cases
     return "" if shown == runs else f"the page lists {shown} cases where he runs {runs}"
+
+
+def _notices(bench: Bench) -> bench_aftercare.NoticeFile:
+    if bench.notices is None:
+        raise CommandError("An aftercare import operation ran without its file.")
+    return bench.notices
+
+
+def _imports_every_row(bench: Bench, batch: Any) -> str:
+    return bench_aftercare.outcomes_check(_notices(bench), batch)
+
+
+def _import_undo(batch: Any) -> None:
+    """Remove a dry run's batch (the rolled-back import left none), and forget the queries the counted run
+    logged: a quarter of a million, which the next operation's count must not find in the log."""
+    if batch.dry_run:
+        bench_aftercare.batch_remove(batch)
+    connection.queries_log.clear()
 
 
 def _my_cases(bench: Bench) -> Any:
@@ -299,6 +330,30 @@ OPERATIONS: tuple[Operation, ...] = (
         waiting_list="long",
         needs_url="waiting-list",
     ),
+    # The aftercare import of a DJI file of detention notices (demo/bench_aftercare.py): the dry run, and the
+    # real import in a transaction the benchmark rolls back (its access-log records cannot be removed).
+    Operation(
+        "detention notice import, 10,000 rows, dry run",
+        lambda b: bench_aftercare.dry_run(_notices(b)),
+        status=None,
+        undo=_import_undo,
+        check=_imports_every_row,
+        items=lambda batch: batch.rows,
+        unit="rows",
+        aftercare="notice file",
+        long=True,
+    ),
+    Operation(
+        "detention notice import, 10,000 rows, import",
+        lambda b: bench_aftercare.import_rolled_back(_notices(b)),
+        status=None,
+        undo=_import_undo,
+        check=_imports_every_row,
+        items=lambda batch: batch.rows,
+        unit="rows",
+        aftercare="notice file",
+        long=True,
+    ),
     # Last, so that it also verifies the records every operation before it wrote.
     Operation(
         "audit chain verify",
@@ -378,15 +433,18 @@ class Command(BaseCommand):
         bench = _bench()
         with _quiet_requests():
             setups = groupby(
-                operations, key=lambda operation: (operation.waiting_list, operation.procesregie)
+                operations,
+                key=lambda operation: (operation.waiting_list, operation.procesregie, operation.aftercare),
             )
-            for (waiting_key, procesregie_key), group in setups:
+            for (waiting_key, procesregie_key, aftercare_key), group in setups:
                 with (
                     _waiting_list(waiting_key, seed=options["seed"]) as waiting,
                     _procesregie(procesregie_key, bench, seed=options["seed"]) as procesregie,
+                    _aftercare(aftercare_key, cases=cases, seed=options["seed"]) as notices,
                 ):
                     for operation in group:
-                        self._measure(operation, replace(bench, waiting=waiting, **procesregie), options)
+                        measured = replace(bench, waiting=waiting, notices=notices, **procesregie)
+                        self._measure(operation, measured, options)
 
     def _measure(self, operation: Operation, bench: Bench, options: dict[str, Any]) -> None:
         missing = unavailable(operation)
@@ -495,6 +553,25 @@ def _procesregie(key: str | None, bench: Bench, *, seed: int) -> Iterator[dict[s
         raise CommandError(f"Unknown procesregie data {key!r}.")
 
 
+@contextmanager
+def _aftercare(key: str | None, *, cases: int, seed: int) -> Iterator[bench_aftercare.NoticeFile | None]:
+    """The DJI file an aftercare import operation reads (none without a key)."""
+    if key is None:
+        yield None
+        return
+    if key != "notice file":
+        raise CommandError(f"Unknown aftercare data {key!r}.")
+    rows = NOTICE_FILE_ROWS if cases >= scale.SCALES["small"] else NOTICE_FILE_ROWS_BELOW_SMALL
+    # Django's query log keeps the last 9,000 queries; an import of 10,000 rows makes some 250,000.
+    log = connection.queries_log
+    connection.queries_log = deque(maxlen=max(log.maxlen or 0, rows * NOTICE_FILE_QUERIES_PER_ROW))
+    try:
+        with bench_aftercare.notice_file(rows=rows, seed=seed) as notices:
+            yield notices
+    finally:
+        connection.queries_log = log
+
+
 def _selected(only: list[str] | None) -> list[Operation]:
     if not only:
         return list(OPERATIONS)
@@ -582,14 +659,15 @@ def _undo(operation: Operation, result: Any) -> None:
 
 def _measure(operation: Operation, bench: Bench, *, runs: int) -> Figures:
     # Warm-up: the first run compiles templates and fills caches that later requests reuse.
-    _undo(operation, _run(operation, bench))
+    if not operation.long:
+        _undo(operation, _run(operation, bench))
     with CaptureQueriesContext(connection) as captured:
         result = _run(operation, bench)
     queries = len(captured)  # now: the next request clears the connection's query log
     _undo(operation, result)
     peak_mib = _peak_mib(operation, bench)
     items = operation.items(result) if operation.items else None
-    seconds = [_timed(operation, bench) for _ in range(runs)]
+    seconds = [_timed(operation, bench) for _ in range(1 if operation.long else runs)]
     median = statistics.median(seconds)
     return Figures(
         operation=operation.name,

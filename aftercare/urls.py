@@ -1,0 +1,6 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("aftercare.urls_screens")),
+    path("", include("aftercare.urls_import")),
+]
