@@ -15,9 +15,10 @@ Definitions (the annual report prints them in its appendix):
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, field
 
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.db.models.functions import TruncDate
 
 from aftercare.models import AftercareFile, DetentionNotice
@@ -32,6 +33,10 @@ class MunicipalityFigures:
     inflow: int
     active: int
     no_aftercare_wanted: int
+    # The cases behind each count (case ids), for the annual report's drill-down lists.
+    inflow_case_ids: frozenset[int] = field(default=frozenset(), compare=False)
+    active_case_ids: frozenset[int] = field(default=frozenset(), compare=False)
+    refused_case_ids: frozenset[int] = field(default=frozenset(), compare=False)
 
 
 @dataclass(frozen=True)
@@ -53,9 +58,15 @@ class AftercareFigures:
 
 
 def aftercare_figures(*, year: int) -> AftercareFigures:
-    """Inflow, active and 'no aftercare wanted' per municipality for `year` (two queries)."""
+    """Inflow, active and 'no aftercare wanted' per municipality for `year`."""
+    return aftercare_figures_between(datetime.date(year, 1, 1), datetime.date(year, 12, 31), year=year)
+
+
+def aftercare_figures_between(
+    first: datetime.date, last: datetime.date, *, year: int | None = None
+) -> AftercareFigures:
+    """The same figures for the period [first, last] (two queries), with the cases behind each count."""
     # The start of a case is the day its first notice was received.
-    first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
     first_notice = (
         DetentionNotice.objects.filter(aftercare=OuterRef("pk"))
         .order_by("received_on")
@@ -66,28 +77,29 @@ def aftercare_figures(*, year: int) -> AftercareFigures:
         .annotate(closed_on=TruncDate("case__closed_at"))
         .filter(started_on__lte=last)
         .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=first))
-        .values("municipality_id")
-        .annotate(
-            active=Count("id"),
-            inflow=Count("id", filter=Q(started_on__gte=first)),
-            refused=Count(
-                "id",
-                filter=Q(case__closure_reason=Case.ClosureReason.NO_AFTERCARE_WANTED, closed_on__lte=last),
-            ),
-        )
+        .values_list("municipality_id", "case_id", "started_on", "closed_on", "case__closure_reason")
     )
-    per_municipality = {row["municipality_id"]: row for row in files}
-    served = Municipality.objects.filter(Q(provides_aftercare=True) | Q(pk__in=per_municipality.keys()))
-    rows = []
-    for municipality in served.order_by("name"):
-        counts = per_municipality.get(municipality.pk, {})
-        rows.append(
-            MunicipalityFigures(
-                code=municipality.code,
-                name=municipality.name,
-                inflow=counts.get("inflow", 0),
-                active=counts.get("active", 0),
-                no_aftercare_wanted=counts.get("refused", 0),
-            )
+    active: dict[int, set[int]] = defaultdict(set)
+    inflow: dict[int, set[int]] = defaultdict(set)
+    refused: dict[int, set[int]] = defaultdict(set)
+    for municipality_id, case_id, started_on, closed_on, reason in files:
+        active[municipality_id].add(case_id)
+        if started_on >= first:
+            inflow[municipality_id].add(case_id)
+        if reason == Case.ClosureReason.NO_AFTERCARE_WANTED and closed_on is not None and closed_on <= last:
+            refused[municipality_id].add(case_id)
+    served = Municipality.objects.filter(Q(provides_aftercare=True) | Q(pk__in=active.keys()))
+    rows = [
+        MunicipalityFigures(
+            code=municipality.code,
+            name=municipality.name,
+            inflow=len(inflow[municipality.pk]),
+            active=len(active[municipality.pk]),
+            no_aftercare_wanted=len(refused[municipality.pk]),
+            inflow_case_ids=frozenset(inflow[municipality.pk]),
+            active_case_ids=frozenset(active[municipality.pk]),
+            refused_case_ids=frozenset(refused[municipality.pk]),
         )
-    return AftercareFigures(year=year, municipalities=rows)
+        for municipality in served.order_by("name")
+    ]
+    return AftercareFigures(year=year if year is not None else first.year, municipalities=rows)

@@ -11,6 +11,7 @@ api_v1 = [
     path("", include("cases.api.urls")),
     path("", include("triage.api.urls")),
     path("", include("aftercare.api.urls")),
+    path("", include("reporting.api.urls")),
     path("schema/", SpectacularAPIView.as_view(api_version="v1"), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]
@@ -19,6 +20,7 @@ urlpatterns = [
     path("", include("cases.urls")),
     path("", include("triage.urls")),
     path("", include("aftercare.urls")),
+    path("", include("reporting.urls")),
     path("", include("zvhd.accounts.urls")),
     path("privacy/", include("zvhd.audit.urls")),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),

@@ -28,6 +28,8 @@ class Capability(StrEnum):
     ADVICE_REGISTER = "advice_register"  # anonymous advice and information-desk contacts
     AFTERCARE = "aftercare"  # the aftercare caseload, aftercare cases and guidance
     AFTERCARE_REGISTER = "aftercare_register"  # register and import detention notices
+    FIGURES = "figures"  # the dashboard, its drill-down lists and exports, generated annual reports
+    ANNUAL_REPORT = "annual_report"  # write the annual report's texts and manual tables, generate the PDF
 
 
 R = Role
@@ -59,6 +61,8 @@ ROLE_CAPABILITIES: dict[Capability, frozenset[str]] = {
     Capability.ADVICE_REGISTER: frozenset({R.SUPPORT_OFFICER, R.COORDINATOR, R.TRAFFICKING_COORDINATOR}),
     Capability.AFTERCARE: frozenset({R.AFTERCARE_COORDINATOR, R.GUIDANCE_WORKER}),
     Capability.AFTERCARE_REGISTER: frozenset({R.AFTERCARE_COORDINATOR}),
+    Capability.FIGURES: frozenset({R.MANAGER, R.QUALITY_COORDINATOR}),
+    Capability.ANNUAL_REPORT: frozenset({R.MANAGER}),
 }
 
 
