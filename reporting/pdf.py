@@ -6,5 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 
-def report_pdf(snapshot: dict[str, Any], progress: Callable[[int, str], None] | None = None) -> tuple[bytes, int]:
+def report_pdf(
+    snapshot: dict[str, Any], progress: Callable[[int, str], None] | None = None
+) -> tuple[bytes, int]:
     raise NotImplementedError

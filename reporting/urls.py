@@ -15,9 +15,7 @@ urlpatterns = [
     path("jaarverslag/", views_report.report_list, name="reporting-reports"),
     path("jaarverslag/<int:year>/", views_report.report_edit, name="reporting-report-edit"),
     path("jaarverslag/<int:year>/genereren/", views_report.report_generate, name="reporting-report-generate"),
-    path(
-        "jaarverslag/weergave/<int:pk>/", views_report.rendering_status, name="reporting-rendering-status"
-    ),
+    path("jaarverslag/weergave/<int:pk>/", views_report.rendering_status, name="reporting-rendering-status"),
     path(
         "jaarverslag/weergave/<int:pk>/pdf/",
         views_report.rendering_download,

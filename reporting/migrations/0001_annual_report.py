@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,50 +15,108 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='AnnualReport',
+            name="AnnualReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(unique=True, verbose_name='year')),
-                ('foreword', models.TextField(blank=True, verbose_name='foreword')),
-                ('figures_story', models.TextField(blank=True, verbose_name='the story behind the figures')),
-                ('signals', models.TextField(blank=True, verbose_name='signals')),
-                ('developments', models.TextField(blank=True, verbose_name='developments')),
-                ('closing_word', models.TextField(blank=True, verbose_name='closing word')),
-                ('quotes', models.JSONField(blank=True, default=list, verbose_name='quotes from partners')),
-                ('finances', models.JSONField(blank=True, default=list, verbose_name='finances')),
-                ('staffing', models.JSONField(blank=True, default=list, verbose_name='staffing (FTE)')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='updated at')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='updated by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(unique=True, verbose_name="year")),
+                ("foreword", models.TextField(blank=True, verbose_name="foreword")),
+                ("figures_story", models.TextField(blank=True, verbose_name="the story behind the figures")),
+                ("signals", models.TextField(blank=True, verbose_name="signals")),
+                ("developments", models.TextField(blank=True, verbose_name="developments")),
+                ("closing_word", models.TextField(blank=True, verbose_name="closing word")),
+                ("quotes", models.JSONField(blank=True, default=list, verbose_name="quotes from partners")),
+                ("finances", models.JSONField(blank=True, default=list, verbose_name="finances")),
+                ("staffing", models.JSONField(blank=True, default=list, verbose_name="staffing (FTE)")),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
+                (
+                    "updated_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="updated at"),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="updated by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'annual report',
-                'verbose_name_plural': 'annual reports',
-                'ordering': ['-year'],
+                "verbose_name": "annual report",
+                "verbose_name_plural": "annual reports",
+                "ordering": ["-year"],
             },
         ),
         migrations.CreateModel(
-            name='ReportRendering',
+            name="ReportRendering",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('queued', 'queued'), ('running', 'being generated'), ('done', 'ready'), ('failed', 'failed')], default='queued', max_length=10, verbose_name='status')),
-                ('progress', models.PositiveSmallIntegerField(default=0, verbose_name='progress (%)')),
-                ('step', models.CharField(blank=True, max_length=200, verbose_name='step')),
-                ('requested_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='requested at')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='finished at')),
-                ('report_version', models.PositiveIntegerField(default=0, verbose_name='version of the texts')),
-                ('snapshot', models.JSONField(blank=True, default=dict, verbose_name='data snapshot')),
-                ('pdf', models.BinaryField(blank=True, null=True, verbose_name='PDF')),
-                ('sha256', models.CharField(blank=True, max_length=64, verbose_name='SHA-256 of the PDF')),
-                ('pages', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='pages')),
-                ('error', models.TextField(blank=True, verbose_name='error')),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='renderings', to='reporting.annualreport', verbose_name='annual report')),
-                ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='requested by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "queued"),
+                            ("running", "being generated"),
+                            ("done", "ready"),
+                            ("failed", "failed"),
+                        ],
+                        default="queued",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("progress", models.PositiveSmallIntegerField(default=0, verbose_name="progress (%)")),
+                ("step", models.CharField(blank=True, max_length=200, verbose_name="step")),
+                (
+                    "requested_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="requested at"),
+                ),
+                ("finished_at", models.DateTimeField(blank=True, null=True, verbose_name="finished at")),
+                (
+                    "report_version",
+                    models.PositiveIntegerField(default=0, verbose_name="version of the texts"),
+                ),
+                ("snapshot", models.JSONField(blank=True, default=dict, verbose_name="data snapshot")),
+                ("pdf", models.BinaryField(blank=True, null=True, verbose_name="PDF")),
+                ("sha256", models.CharField(blank=True, max_length=64, verbose_name="SHA-256 of the PDF")),
+                ("pages", models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="pages")),
+                ("error", models.TextField(blank=True, verbose_name="error")),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="renderings",
+                        to="reporting.annualreport",
+                        verbose_name="annual report",
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="requested by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'generated report',
-                'verbose_name_plural': 'generated reports',
-                'ordering': ['-requested_at', '-id'],
+                "verbose_name": "generated report",
+                "verbose_name_plural": "generated reports",
+                "ordering": ["-requested_at", "-id"],
             },
         ),
     ]
