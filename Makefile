@@ -61,6 +61,7 @@ format: install
 
 bench: install
 	scripts/bench $(BENCH_ARGS)
+	scripts/bench-demo-year
 
 messages: install
 	DJANGO_DEBUG=true $(MANAGE) makemessages --locale nl --no-obsolete --add-location file \

@@ -21,7 +21,9 @@ of `cases.plans`, `cases.case_meetings`, `cases.coordination` and `cases.advice`
   minutes and agreements decided in them; in a few active cases one planned for the coming weeks;
 - people in the system: minors where the referral says there are minors in the system and none of the
   subjects is one; now and then an adult;
-- labels (PGA, cter, jeugd, stalking, mensenhandel) where the case file says so; the case file sets none;
+- labels (PGA, cter, jeugd, stalking, mensenhandel) where the case file says so, on extended advice the
+  ones its concerns imply; the case file sets none. Labels with published figures (stalking, LLA in 2023)
+  are on exactly as many cases as the published figures count; LLA on a few long-running cases besides;
 - escalations in a few cases, most of them resolved; a handover in every case the case file closed as
   handed over (so that `case_close_with_evaluation`'s rule holds);
 - anonymous advice and information-desk contacts for every year (no personal data: every question passes
@@ -74,6 +76,7 @@ from cases.workflow import CaseStatus
 from demo import people
 from demo.generator import (
     COORDINATION,
+    EXTENDED_ADVICE,
     ParticipationPlan,
     Plan,
     Profile,
@@ -468,9 +471,14 @@ def plan_procesregie(
             _procesregie(ctx, work, taking_part.get(plan, []))
         if plan.closure_reason == Case.ClosureReason.HANDED_OVER and status == CaseStatus.CLOSED:
             work.handover = _handover(ctx, work)
-        if plan.outcome == COORDINATION or work.handover is not None:
-            works.append(work)
-    return ProcesregiePlan(works, _anonymous_advice(ctx), _information_contacts(ctx))
+        works.append(work)
+    advice, contacts = _anonymous_advice(ctx), _information_contacts(ctx)
+    # Drawn last, so that every other record is the same with or without the labels' own draws.
+    _labels_complete(ctx, works)
+    kept = [
+        w for w in works if w.case.outcome == COORDINATION or w.handover is not None or w.labels is not None
+    ]
+    return ProcesregiePlan(kept, advice, contacts)
 
 
 def _started(plan: Plan) -> datetime:
@@ -521,14 +529,175 @@ def _labels(ctx: _Context, work: CaseWork) -> LabelsDraft | None:
     age = _age(plan.subjects[0], plan.received_on)
     if age is not None and age <= conf["youth_up_to_age"]:
         codes.append(conf["youth"])
-    concerns = plan.concerns.lower()
-    codes += [code for word, code in conf["concerns"].items() if word in concerns]
+    codes += _concern_codes(conf, plan)
     if not codes:
         return None
-    at = ctx.between(
+    return LabelsDraft(list(dict.fromkeys(codes)), _label_moment(ctx, work))
+
+
+def _concern_codes(conf: dict[str, Any], plan: Plan) -> list[str]:
+    """The labels the words of the concerns imply (stalking, trafficking)."""
+    concerns = plan.concerns.lower()
+    return [code for word, code in conf["concerns"].items() if word in concerns]
+
+
+def _label_moment(ctx: _Context, work: CaseWork) -> datetime:
+    """Labels are set in the first days of the case, while it is active."""
+    conf = ctx.conf["labels"]
+    return ctx.between(
         work.start, min(work.start + ctx.days(conf["within_days"]) + timedelta(hours=12), work.end)
     )
-    return LabelsDraft(list(dict.fromkeys(codes)), at)
+
+
+def _label_set(ctx: _Context, work: CaseWork, code: str, wanted: bool) -> None:
+    """Give the case the label `code` or take it away; a case that had no labels gets its moment."""
+    codes = [] if work.labels is None else work.labels.codes
+    if (code in codes) == wanted:
+        return
+    if wanted and work.labels is None:
+        work.labels = LabelsDraft([code], _label_moment(ctx, work))
+    elif wanted:
+        codes.append(code)
+    else:
+        codes.remove(code)
+        if not codes:
+            work.labels = None
+
+
+def _labels_complete(ctx: _Context, works: list[CaseWork]) -> None:
+    """The labels beyond those `_labels` sets on procesregie cases as they start: the procesregisseur who
+    gives extended advice sets the labels its concerns imply; the published figures of a label decide
+    exactly which cases of their year carry it (`_labels_published`); and outside the published years a
+    share of the long-running procesregie cases carries a label of their own (LLA)."""
+    conf = ctx.conf["labels"]
+    for work in works:
+        if work.case.outcome != COORDINATION:
+            for code in _concern_codes(conf, work.case):
+                _label_set(ctx, work, code, True)
+    decided: dict[str, set[int]] = {}  # per label: the cases (by index) whose label a publication decides
+    for year, published in sorted(conf["published"].items()):
+        for code, counts in sorted(published.items()):
+            decided.setdefault(code, set()).update(_labels_published(ctx, works, int(year), code, counts))
+    for code, rule in sorted(conf["long_running"].items()):
+        for index, work in enumerate(works):
+            if (
+                index not in decided.get(code, set())
+                and work.case.outcome == COORDINATION
+                and work.case.legal_basis != LegalBasis.PARTA
+                and (work.end - work.start).days >= rule["min_days"]
+                and ctx.rng.random() < rule["share"]
+            ):
+                _label_set(ctx, work, code, True)
+
+
+@dataclass
+class _Pool:
+    """Cases of which exactly `wanted` carry the label."""
+
+    what: str
+    indexes: list[int]
+    wanted: int
+
+
+@dataclass
+class _YearCases:
+    """The cases `reporting.figures` counts in a year, by kind, as indexes into the works."""
+
+    works: list[CaseWork]
+    first: date
+    last: date
+
+    def of(self, kind: str, *, new: bool, closed_in_year: bool | None = None) -> list[int]:
+        """Cases of `kind` received in the year (`new`) or open on its first day after an earlier one,
+        optionally only those closed in the year or not."""
+        chosen = []
+        for index, work in enumerate(self.works):
+            plan = work.case
+            if plan.legal_basis == LegalBasis.PARTA or plan.outcome != kind or plan.received_on > self.last:
+                continue  # the cter compartment appears in no figure
+            closed = plan.closed_on
+            if (plan.received_on >= self.first) != new or (closed is not None and closed < self.first):
+                continue
+            closes = closed is not None and closed <= self.last
+            if closed_in_year is None or closes == closed_in_year:
+                chosen.append(index)
+        return chosen
+
+
+def _referred_pools(cases: _YearCases, counts: dict[str, int]) -> list[_Pool]:
+    """Referrals received in the year (of them `of_which_procesregie` taken up as procesregie, the others
+    as extended advice), and procesregie and extended-advice cases active in it."""
+    procesregie = counts["of_which_procesregie"]
+    advice = counts["referred"] - procesregie
+    return [
+        _Pool("new procesregie", cases.of(COORDINATION, new=True), procesregie),
+        _Pool("new extended advice", cases.of(EXTENDED_ADVICE, new=True), advice),
+        _Pool(
+            "earlier procesregie",
+            cases.of(COORDINATION, new=False),
+            counts["active_procesregie"] - procesregie,
+        ),
+        _Pool(
+            "earlier extended advice",
+            cases.of(EXTENDED_ADVICE, new=False),
+            counts["active_extended_advice"] - advice,
+        ),
+    ]
+
+
+def _procesregie_pools(cases: _YearCases, counts: dict[str, int]) -> list[_Pool]:
+    """Procesregie cases new in the year (none of them closed in it), active in it and closed in it (cases
+    of earlier years)."""
+    return [
+        _Pool("new procesregie", cases.of(COORDINATION, new=True, closed_in_year=False), counts["new"]),
+        _Pool("new procesregie closed that year", cases.of(COORDINATION, new=True, closed_in_year=True), 0),
+        _Pool(
+            "earlier procesregie closed that year",
+            cases.of(COORDINATION, new=False, closed_in_year=True),
+            counts["closed"],
+        ),
+        _Pool(
+            "earlier procesregie",
+            cases.of(COORDINATION, new=False, closed_in_year=False),
+            counts["active"] - counts["new"] - counts["closed"],
+        ),
+    ]
+
+
+def _labels_published(
+    ctx: _Context, works: list[CaseWork], year: int, code: str, counts: dict[str, int]
+) -> set[int]:
+    """Label exactly as many cases of `year` as the label's published figures count, the way
+    `reporting.figures` counts them: with `referred`, as the stalking table (`_referred_pools`); else as
+    the LLA table, new, active and closed procesregie (`_procesregie_pools`). A label with referral
+    figures goes to cases whose concerns name it first, then by the weight of their main topic; the other
+    to the longest-running cases by preference. Returns every case the figures count, labelled or not."""
+    conf = ctx.conf["labels"]
+    cases = _YearCases(works, date(year, 1, 1), date(year, 12, 31))
+    if "referred" in counts:
+        pools = _referred_pools(cases, counts)
+        topics = conf["preferred_main_topics"].get(code, {})
+        words = [word for word, implied in conf["concerns"].items() if implied == code]
+
+        def key(work: CaseWork) -> tuple[bool, float]:
+            named = any(word in work.case.concerns.lower() for word in words)
+            return named, ctx.rng.random() ** (1 / topics.get(work.case.main_topic, 1))
+    else:
+        pools = _procesregie_pools(cases, counts)
+
+        def key(work: CaseWork) -> tuple[bool, float]:
+            return False, ctx.rng.random() ** (1 / max((work.end - work.start).days, 1))
+
+    for pool in pools:
+        if pool.wanted > len(pool.indexes):
+            there = len(pool.indexes)
+            raise ProfileError(f"labels: {year} {code}: {pool.wanted} {pool.what} cases wanted of {there}.")
+        # Efraimidis-Spirakis within each preference: a weighted sample without replacement.
+        ranked = sorted(pool.indexes, key=lambda index: key(works[index]), reverse=True)
+        labelled = set(ranked[: pool.wanted])
+        for index in pool.indexes:
+            _label_set(ctx, works[index], code, index in labelled)
+    return {index for pool in pools for index in pool.indexes}
 
 
 def _system_members(ctx: _Context, work: CaseWork) -> list[MemberDraft]:
@@ -943,11 +1112,12 @@ def _information_contacts(ctx: _Context) -> list[ContactDraft]:
 
 def profile_errors(profile: Profile) -> list[str]:
     """What in the profile's procesregie section cannot hold: advice totals below the case-based extended
-    advice, counted years without counts, life domains without texts."""
+    advice, counted years without counts, life domains without texts, published label figures the year's
+    cases cannot hold."""
     conf = profile.get("procesregie")
     if conf is None:
         return ["procesregie: the profile has no procesregie section."]
-    return _advice_errors(profile, conf["advice"]) + _life_domain_errors(conf)
+    return _advice_errors(profile, conf["advice"]) + _life_domain_errors(conf) + _label_errors(profile)
 
 
 def _advice_errors(profile: Profile, conf: dict[str, Any]) -> list[str]:
@@ -969,6 +1139,29 @@ def _advice_errors(profile: Profile, conf: dict[str, Any]) -> list[str]:
             )
         if str(year) not in conf["information_contacts"]:
             errors.append(f"procesregie: {year} has no count of information-desk contacts.")
+    return errors
+
+
+def _label_errors(profile: Profile) -> list[str]:
+    errors = []
+    for year, published in profile["procesregie"]["labels"]["published"].items():
+        if year not in profile["years"]:
+            errors.append(f"procesregie: labels published for {year}, which is not a counted year.")
+            continue
+        flow, advice = profile["years"][year]["coordination"], profile["years"][year]["extended_advice"]
+        for code, counts in published.items():
+            if "referred" in counts:
+                procesregie = counts["of_which_procesregie"]
+                fits = 0 <= procesregie <= min(
+                    counts["referred"], counts["active_procesregie"], flow["new"]
+                ) and counts["referred"] - procesregie <= min(counts["active_extended_advice"], advice)
+            else:
+                fits = counts["new"] + counts["closed"] <= counts["active"] <= flow["active"]
+                fits = fits and counts["new"] <= flow["new"] and counts["closed"] <= flow["closed"]
+            if not fits:
+                errors.append(
+                    f"procesregie: {year}: the published figures of the label {code} do not add up."
+                )
     return errors
 
 

@@ -23,7 +23,7 @@ import time
 from bisect import bisect_left
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from datetime import time as clock
 from typing import TypeVar
@@ -79,6 +79,8 @@ PARTNER_ORGANISATION = "politie"
 PARTNER_COLLEAGUES = 40
 # Registers every generated referral; the benchmark's own writes are done by the support officer.
 REGISTRAR = "bench-registrar"
+# Registers the cases of the national-scale year (`year_generate`).
+YEAR_REGISTRAR = "bench-year-registrar"
 REGISTRAR_LAST_NAME = "Registratie"
 
 # The measured partner professional's participations: current ones (he sees those cases), ended ones
@@ -519,14 +521,36 @@ def _planner_statistics_refresh() -> None:
 # --- generation -------------------------------------------------------------------------------
 
 
-def _generate(*, cases: int, seed: int, reference: Reference) -> None:
+def year_generate(*, cases: int, seed: int, year: int) -> User:
+    """`cases` generated cases all received in `year` (the national-scale year of the annual report's
+    benchmark), registered by a registrar of their own so they can be removed again
+    (`generated_delete(registrar)`); none plays a part in the other operations. Returns the registrar."""
+    _accounts_ensure()
+    registrar = _account(YEAR_REGISTRAR, role=Role.SUPPORT_OFFICER, last_name="Jaar")
+    generated_delete(registrar)
+    first, last = date(year, 1, 1), min(date(year, 12, 31), timezone.localdate())
+    reference = replace(Reference.load(), registrar=registrar)
+    _generate(cases=cases, seed=seed, reference=reference, first=first, last=last, with_parts=False)
+    _planner_statistics_refresh()
+    return registrar
+
+
+def _generate(
+    *,
+    cases: int,
+    seed: int,
+    reference: Reference,
+    first: date = FIRST_RECEIVED,
+    last: date = LAST_RECEIVED,
+    with_parts: bool = True,
+) -> None:
     rng = random.Random(seed)
     today = timezone.localdate()
-    last = min(LAST_RECEIVED, today)
-    span = (last - FIRST_RECEIVED).days + 1
-    days = sorted(FIRST_RECEIVED + timedelta(days=rng.randrange(span)) for _ in range(cases))
+    last = min(last, today)
+    span = (last - first).days + 1
+    days = sorted(first + timedelta(days=rng.randrange(span)) for _ in range(cases))
     numbers = _case_numbers(days)
-    parts = _parts(rng, days, today)
+    parts = _parts(rng, days, today) if with_parts else {}
     for start in range(0, cases, BATCH_CASES):
         batch = _Batch()
         for index in range(start, min(start + BATCH_CASES, cases)):

@@ -19,7 +19,7 @@ class AnnualReport(models.Model):
     signals = models.TextField(_("signals"), blank=True)
     developments = models.TextField(_("developments"), blank=True)
     closing_word = models.TextField(_("closing word"), blank=True)
-    # [{"text": "...", "who": "wijkagent, Politie Drenthe"}]
+    # [{"text": "...", "who": "wijkagent, Politie"}]
     quotes = models.JSONField(_("quotes from partners"), default=list, blank=True)
     # [{"item": "Subsidie gemeenten", "budget": "410000", "actual": "405120"}]  (euros, as entered)
     finances = models.JSONField(_("finances"), default=list, blank=True)

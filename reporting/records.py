@@ -12,7 +12,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
-from django.db.models.functions import TruncDate
+from django.utils import timezone
 
 from cases.models import AnonymousAdvice, Case, InformationContact, Referral, Subject
 from triage.models import WaitingListEntry
@@ -21,7 +21,7 @@ from zvhd.audit.models import LegalBasis
 REFERRAL_KINDS = (Case.Kind.UNDECIDED, Case.Kind.COORDINATION, Case.Kind.EXTENDED_ADVICE)
 
 
-@dataclass
+@dataclass(slots=True)
 class CaseRecord:
     """What the figures need of one case that started with a referral."""
 
@@ -71,12 +71,15 @@ def _age(born: datetime.date | None, day: datetime.date) -> int | None:
 
 
 def _cases_in(first: datetime.date, last: datetime.date) -> QuerySet[Case]:
-    """Cases from a referral that were received by `last` and not closed before `first`."""
+    """Cases from a referral that were received by `last` and not closed before `first` (local time).
+
+    The closing moment is compared with local midnight rather than truncated to a date in SQL: on SQLite
+    the truncation is a Python function called for every row, ten times slower at national scale."""
+    midnight = datetime.datetime.combine(first, datetime.time.min, tzinfo=timezone.get_current_timezone())
     return (
         Case.objects.filter(kind__in=REFERRAL_KINDS, referral__received_on__lte=last)
         .exclude(legal_basis=LegalBasis.PARTA)
-        .annotate(closed_on=TruncDate("closed_at"))
-        .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=first))
+        .filter(Q(closed_at__isnull=True) | Q(closed_at__gte=midnight))
     )
 
 
@@ -91,13 +94,16 @@ def records_read(first: datetime.date, last: datetime.date) -> Records:
         "status",
         "referral__received_on",
         "decided_on",
-        "closed_on",
+        "closed_at",
         "referral__referrer_partner_id",
         "referral__main_topic_id",
         "referral__minors_in_system",
     )
+    zone = timezone.get_current_timezone()
     for row in rows.iterator(chunk_size=5000):
-        by_id[row[0]] = CaseRecord(*row)
+        closed_at = row[6]
+        closed_on = closed_at.astimezone(zone).date() if closed_at is not None else None
+        by_id[row[0]] = CaseRecord(*row[:6], closed_on, *row[7:])
     ids = cases.values("id")
     primaries = Subject.objects.filter(case__in=ids, is_primary=True).values_list(
         "case_id", "municipality_id", "person__date_of_birth"

@@ -24,11 +24,8 @@ from io import StringIO
 from types import SimpleNamespace
 
 import pytest
-from django.apps import apps
-from django.conf import settings
 from django.core.management import call_command
 from django.db.models import Q, QuerySet
-from django.test import override_settings
 from django.utils import timezone
 from pytest_django import DjangoDbBlocker
 
@@ -50,10 +47,10 @@ from cases.models import Case, CaseEvent, CaseNumberCounter, Participant, Person
 from cases.validators import bsn_is_valid
 from cases.workflow import CaseStatus
 from demo.generator import profile_errors, profile_load
-from tests.demo.support import demo_data_remove
+from tests.demo.published import AFTERCARE_2023
+from tests.demo.support import demo_data_committed, demo_data_generate, demo_data_remove
 from zvhd.accounts.models import User
 from zvhd.audit.models import LegalBasis
-from zvhd.reference.loading import load_reference_data, read_reference_file
 from zvhd.reference.models import Municipality
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_data")]
@@ -61,39 +58,14 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_data")]
 SEED = 2023
 TODAY = date(2026, 11, 23)
 AFTERCARE = Case.Kind.AFTERCARE
-# Nazorg per municipality in the annual report 2023: (inflow, active). Total 156 / 269.
-PUBLISHED_2023 = {
-    "aa-en-hunze": (11, 21),
-    "hoogeveen": (55, 95),
-    "midden-drenthe": (33, 60),
-    "de-wolden": (6, 8),
-    "tynaarlo": (36, 57),
-    "meppel": (15, 28),
-}
 REFERENCE = re.compile(r"^DJI-(\d{4})-\d{6}$")
-
-
-def _generate() -> str:
-    out = StringIO()
-    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
-        call_command("demo_data", f"--seed={SEED}", f"--today={TODAY:%Y-%m-%d}", stdout=out)
-    return out.getvalue()
 
 
 @pytest.fixture(scope="module")
 def demo_data(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[str]:
-    with django_db_blocker.unblock():
-        if not Municipality.objects.exists():
-            load_reference_data(
-                get_model=lambda name: apps.get_model("reference", name),
-                data=read_reference_file(settings.ZVHD_REFERENCE_DATA),
-            )
-        demo_data_remove()  # what a removal that stopped halfway may have left
-        output = _generate()
-        try:
-            yield output
-        finally:
-            demo_data_remove()
+    """The demo data set, committed for the whole module and removed at its end."""
+    with demo_data_committed(django_db_blocker, seed=SEED, today=TODAY) as output:
+        yield output
 
 
 @pytest.fixture(autouse=True)
@@ -171,7 +143,7 @@ def digest() -> str:
 # --- The published figures ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("code", "published"), PUBLISHED_2023.items())
+@pytest.mark.parametrize(("code", "published"), AFTERCARE_2023.items())
 def test_the_2023_aftercare_figures_of_each_municipality_are_the_published_ones(
     code: str, published: tuple[int, int]
 ) -> None:
@@ -184,13 +156,13 @@ def test_the_2023_aftercare_figures_of_each_municipality_are_the_published_ones(
 def test_the_2023_aftercare_totals_are_the_published_156_new_and_269_active_cases() -> None:
     figures = aftercare_figures(year=2023)
     assert (figures.inflow, figures.active) == (156, 269)
-    assert {row.code for row in figures.municipalities} == set(PUBLISHED_2023)
+    assert {row.code for row in figures.municipalities} == set(AFTERCARE_2023)
     assert 0 < figures.no_aftercare_wanted < figures.inflow
 
 
 def test_the_profile_publishes_the_figures_of_the_annual_report() -> None:
     published = profile_load()["aftercare"]["published"]["2023"]
-    assert {code: (row["inflow"], row["active"]) for code, row in published.items()} == PUBLISHED_2023
+    assert {code: (row["inflow"], row["active"]) for code, row in published.items()} == AFTERCARE_2023
 
 
 def test_the_other_years_have_a_plausible_inflow_and_active_cases_follow_from_it() -> None:
@@ -215,7 +187,7 @@ def test_the_figures_command_prints_the_computed_2023_figures_beside_the_publish
     call_command("aftercare_figures", "--year", "2023", "--published", stdout=out)
     lines = out.getvalue().splitlines()
     names = dict(Municipality.objects.values_list("code", "name"))
-    for code, (inflow, active) in PUBLISHED_2023.items():
+    for code, (inflow, active) in AFTERCARE_2023.items():
         row = next(line for line in lines if line.startswith(names[code]))
         assert row.split()[-4:] == [str(inflow), str(inflow), str(active), str(active)], row
     assert "Every row equals the published figures." in lines[-1]
@@ -523,5 +495,5 @@ def test_the_command_reports_the_aftercare_counts(demo_data: str) -> None:
 def test_the_same_seed_and_day_give_the_same_aftercare_cases() -> None:
     before = digest()
     demo_data_remove()
-    _generate()
+    demo_data_generate(seed=SEED, today=TODAY)
     assert digest() == before

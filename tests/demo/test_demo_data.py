@@ -1,10 +1,11 @@
 """`manage.py demo_data`: the demo case file reproduces the published 2023 figures row by row.
 
 The data set is generated once for the module (seed and day fixed) and removed afterwards; tests that
-change the database run inside their own transaction. The published figures are written out here on
-purpose, independently of the profile they are generated from. The definitions are those of
-docs/demo-data.md: a referral counts in the year it was received; a coordination case is active in a
-year when [date received, date closed] overlaps it; the municipality is that of the main subject.
+change the database run inside their own transaction. The published figures are written out by hand in
+tests/demo/published.py on purpose, independently of the profile they are generated from. The definitions
+are those of docs/demo-data.md: a referral counts in the year it was received; a coordination case is
+active in a year when [date received, date closed] overlaps it; the municipality is that of the main
+subject.
 
 What each demo account sees is asked of `cases.access`, whose clock is set to the day of the data set.
 """
@@ -20,13 +21,10 @@ from io import StringIO
 from types import SimpleNamespace
 
 import pytest
-from django.apps import apps
-from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import Q, QuerySet
-from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -55,12 +53,11 @@ from demo.generator import (
     profile_errors,
     profile_load,
 )
-from tests.demo.support import demo_data_remove
+from tests.demo.published import AGES_REFERRED, MUNICIPALITIES_2023, PARTNERS_2023
+from tests.demo.support import demo_data_committed, demo_data_generate, demo_data_remove
 from tests.factories import main_topic, municipality, partner
 from zvhd.accounts.models import Role, User
 from zvhd.audit.models import LegalBasis
-from zvhd.reference.loading import load_reference_data, read_reference_file
-from zvhd.reference.models import Municipality
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_data")]
 
@@ -72,69 +69,6 @@ PARTA = LegalBasis.PARTA
 TEAM_STATUSES = [CaseStatus.REGISTERED, CaseStatus.TRIAGE, CaseStatus.WAITING]
 PARTNER_ACCOUNTS = ["politie", "ggz", "veilig-thuis", "reclassering", "gemeente"]
 
-# Referrals received in 2023 per partner: total, taken up as coordination, as extended advice.
-# The report prints 68 as the advice total; its rows add up to 63, which is what we reproduce.
-PARTNERS_2023 = {
-    "andere-zvh": (11, 3, 8),
-    "cosis": (2, 0, 2),
-    "dji": (0, 0, 0),
-    "gemeente-veiligheid": (32, 13, 19),
-    "gemeente-sociaal-domein": (6, 6, 0),
-    "de-toegang": (0, 0, 0),
-    "ggd-oggz": (10, 1, 9),
-    "ggz-drenthe": (6, 3, 3),
-    "jb-noord-jb": (2, 1, 1),
-    "jb-noord-jr": (0, 0, 0),
-    "ldh-welzijn": (1, 0, 1),
-    "ldh-reclassering": (1, 1, 0),
-    "mee-drenthe": (1, 0, 1),
-    "menso": (0, 0, 0),
-    "om": (2, 2, 0),
-    "politie": (30, 21, 9),
-    "rvdk": (1, 1, 0),
-    "reclassering-nederland": (8, 6, 2),
-    "sociaal-teams": (2, 1, 1),
-    "halt": (0, 0, 0),
-    "veilig-thuis": (8, 2, 6),
-    "vnn-verslavingszorg": (0, 0, 0),
-    "vnn-reclassering": (5, 4, 1),
-    "werkplein-drentsche-aa": (0, 0, 0),
-    "ws-jb": (0, 0, 0),
-    "ws-jr": (0, 0, 0),
-    "zsm": (0, 0, 0),
-}
-
-# Per municipality of the main subject: coordination active, coordination inflow, extended advice,
-# coordination closed. The table prints 52 as the closed total; its rows add up to 54, the number of
-# the report's overview, and that is what we reproduce.
-MUNICIPALITIES_2023 = {
-    "aa-en-hunze": (9, 4, 2, 3),
-    "assen": (26, 11, 19, 9),
-    "borger-odoorn": (9, 5, 3, 2),
-    "coevorden": (11, 7, 1, 5),
-    "emmen": (38, 21, 15, 22),
-    "hoogeveen": (13, 6, 11, 4),
-    "meppel": (8, 4, 3, 2),
-    "midden-drenthe": (4, 0, 4, 4),
-    "noordenveld": (1, 1, 1, 0),
-    "tynaarlo": (8, 5, 3, 2),
-    "westerveld": (0, 0, 1, 0),
-    "de-wolden": (2, 1, 0, 1),
-}
-
-# Age of the main subject on the date received: up to 17, 18-23, 24-40, 41-65, 66 and older, unknown.
-AGES = {
-    2023: (7, 15, 60, 32, 1, 13),
-    2022: (5, 8, 56, 23, 0, 7),
-    2021: (7, 10, 39, 28, 1, 1),
-}
-
-
-def _generate() -> str:
-    out = StringIO()
-    call_command("demo_data", f"--seed={SEED}", f"--today={TODAY:%Y-%m-%d}", stdout=out)
-    return out.getvalue()
-
 
 @pytest.fixture(scope="module")
 def demo_data(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[str]:
@@ -142,18 +76,8 @@ def demo_data(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iter
 
     Browser tests empty every table when they end, so the reference data is reloaded if it is gone.
     """
-    with django_db_blocker.unblock():
-        if not Municipality.objects.exists():
-            load_reference_data(
-                get_model=lambda name: apps.get_model("reference", name),
-                data=read_reference_file(settings.ZVHD_REFERENCE_DATA),
-            )
-        with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
-            output = _generate()
-        try:
-            yield output
-        finally:
-            demo_data_remove()
+    with demo_data_committed(django_db_blocker, seed=SEED, today=TODAY) as output:
+        yield output
 
 
 @pytest.fixture(autouse=True)
@@ -187,7 +111,7 @@ def per_municipality(cases: QuerySet[Case]) -> Counter[str]:
 
 
 def age_bucket(age: int | None) -> int:
-    """The index in AGES: 0 for up to 17 ... 4 for 66 and older, 5 for unknown."""
+    """The index in AGES_REFERRED: 0 for up to 17 ... 4 for 66 and older, 5 for unknown."""
     if age is None:
         return 5
     return sum(age > upper for upper in (17, 23, 40, 65))
@@ -313,13 +237,13 @@ def test_coordination_cases_active_in_2021_but_older_come_from_referrals_of_2019
     assert set(older.values_list("referral__received_on__year", flat=True)) == {2019, 2020}
 
 
-@pytest.mark.parametrize("year", sorted(AGES))
+@pytest.mark.parametrize("year", sorted(AGES_REFERRED))
 def test_age_of_the_main_subject_on_the_date_received_matches_the_published_buckets(year: int) -> None:
     buckets = [0] * 6
     primaries = Subject.objects.filter(is_primary=True, case__referral__received_on__year=year)
     for subject in primaries.select_related("person", "case__referral"):
         buckets[age_bucket(subject.person.age_on(subject.case.referral.received_on))] += 1
-    assert tuple(buckets) == AGES[year]
+    assert tuple(buckets) == AGES_REFERRED[year]
 
 
 # --- The 2023 coordination inflow in detail ------------------------------------------------------
@@ -645,7 +569,7 @@ def test_the_command_prints_the_accounts_and_their_password(demo_data: str) -> N
 def test_the_same_seed_and_day_give_the_same_data() -> None:
     before = digest()
     demo_data_remove()
-    _generate()
+    demo_data_generate(seed=SEED, today=TODAY)
     assert digest() == before
 
 

@@ -15,15 +15,10 @@ import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
-from io import StringIO
 from types import SimpleNamespace
 
 import pytest
-from django.apps import apps
-from django.conf import settings
-from django.core.management import call_command
 from django.db.models import F, Q
-from django.test import override_settings
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext
@@ -49,10 +44,8 @@ from cases.models import (
 )
 from cases.workflow import CaseStatus
 from demo.generator import profile_errors, profile_load
-from tests.demo.support import demo_data_remove
+from tests.demo.support import demo_data_committed, demo_data_generate, demo_data_remove
 from zvhd.accounts.models import Role, User
-from zvhd.reference.loading import load_reference_data, read_reference_file
-from zvhd.reference.models import Municipality
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_data")]
 
@@ -64,29 +57,11 @@ BUREAU = {Role.COORDINATOR, Role.SUPPORT_OFFICER}
 ADVICE_AND_SUPPORT = {2021: 175, 2022: 169, 2023: 182}
 
 
-def _generate() -> str:
-    out = StringIO()
-    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
-        call_command("demo_data", f"--seed={SEED}", f"--today={TODAY:%Y-%m-%d}", stdout=out)
-    return out.getvalue()
-
-
 @pytest.fixture(scope="module")
 def demo_data(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[str]:
-    with django_db_blocker.unblock():
-        if not Municipality.objects.exists():
-            load_reference_data(
-                get_model=lambda name: apps.get_model("reference", name),
-                data=read_reference_file(settings.ZVHD_REFERENCE_DATA),
-            )
-        # What a removal that stopped halfway may have left: these hang on no case.
-        AnonymousAdvice.objects.all().delete()
-        InformationContact.objects.all().delete()
-        output = _generate()
-        try:
-            yield output
-        finally:
-            demo_data_remove()
+    """The demo data set, committed for the whole module and removed at its end."""
+    with demo_data_committed(django_db_blocker, seed=SEED, today=TODAY) as output:
+        yield output
 
 
 @pytest.fixture(autouse=True)
@@ -488,5 +463,5 @@ def test_the_command_reports_the_procesregie_records(demo_data: str) -> None:
 def test_the_same_seed_and_day_give_the_same_procesregie_records() -> None:
     before = digest()
     demo_data_remove()
-    _generate()
+    demo_data_generate(seed=SEED, today=TODAY)
     assert digest() == before

@@ -13,23 +13,18 @@ import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
-from io import StringIO
 from itertools import pairwise
 from types import SimpleNamespace
 
 import pytest
-from django.apps import apps
-from django.conf import settings
-from django.core.management import call_command
 from django.db.models import Count, Q
-from django.test import override_settings
 from django.utils import timezone
 from pytest_django import DjangoDbBlocker
 
 from cases import access
 from cases.models import Case, CaseEvent
 from cases.workflow import CaseStatus
-from tests.demo.support import demo_data_remove
+from tests.demo.support import demo_data_committed, demo_data_generate, demo_data_remove
 from triage import selectors
 from triage.models import (
     AgendaItem,
@@ -47,8 +42,7 @@ from triage.services import referral_gaps
 from triage.waiting_list import iso_week, waiting_list_prioritise
 from zvhd.accounts.models import Role, User
 from zvhd.audit.models import LegalBasis
-from zvhd.reference.loading import load_reference_data, read_reference_file
-from zvhd.reference.models import MeetingType, Municipality
+from zvhd.reference.models import MeetingType
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_data")]
 
@@ -67,26 +61,11 @@ DECIDED = [
 LIAISONS = {"liaison-om": "om", "liaison-politie": "politie", "liaison-ggd": "ggd-oggz"}
 
 
-def _generate() -> str:
-    out = StringIO()
-    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
-        call_command("demo_data", f"--seed={SEED}", f"--today={TODAY:%Y-%m-%d}", stdout=out)
-    return out.getvalue()
-
-
 @pytest.fixture(scope="module")
 def demo_data(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[str]:
-    with django_db_blocker.unblock():
-        if not Municipality.objects.exists():
-            load_reference_data(
-                get_model=lambda name: apps.get_model("reference", name),
-                data=read_reference_file(settings.ZVHD_REFERENCE_DATA),
-            )
-        output = _generate()
-        try:
-            yield output
-        finally:
-            demo_data_remove()
+    """The demo data set, committed for the whole module and removed at its end."""
+    with demo_data_committed(django_db_blocker, seed=SEED, today=TODAY) as output:
+        yield output
 
 
 @pytest.fixture(autouse=True)
@@ -401,5 +380,5 @@ def test_the_command_reports_the_triage_records(demo_data: str) -> None:
 def test_the_same_seed_and_day_give_the_same_triage_records() -> None:
     before = digest()
     demo_data_remove()
-    _generate()
+    demo_data_generate(seed=SEED, today=TODAY)
     assert digest() == before

@@ -42,6 +42,7 @@ class AuditEvent(models.Model):
         IDENTIFYING = "identifying", _("identifying data")
         REFERRAL = "referral", _("referral data")
         CASE_FILE = "case_file", _("case file")
+        STATISTICS = "statistics", _("figures without personal data")
 
     occurred_at = models.DateTimeField(_("occurred at"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(

@@ -43,7 +43,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases import access, services
 from cases.models import Case
-from demo import bench_aftercare, bench_procesregie, bench_triage, scale
+from demo import bench_aftercare, bench_procesregie, bench_reporting, bench_triage, scale
 from triage import selectors as triage_selectors
 from zvhd.accounts.models import User
 from zvhd.accounts.services import LOGGED_IN_AT_SESSION_KEY
@@ -86,6 +86,8 @@ class Bench:
     caseload_coordinator: Client | None = None
     # The DJI file of the aftercare import operations, while they run.
     notices: bench_aftercare.NoticeFile | None = None
+    # The generated year of the annual report operations, while they run.
+    report_year: bench_reporting.ReportYear | None = None
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,8 @@ class Operation:
     aftercare: str | None = None
     # A long operation (minutes): its counted run is its warm-up, and it is timed once whatever --runs says.
     long: bool = False
+    # The annual report's data it runs on ("year": as many cases as the bench holds, all in one year).
+    reporting: str | None = None
 
 
 def _referral_register(bench: Bench) -> Case:
@@ -224,6 +228,16 @@ def _import_undo(batch: Any) -> None:
     if batch.dry_run:
         bench_aftercare.batch_remove(batch)
     connection.queries_log.clear()
+
+
+def _report_year(bench: Bench) -> bench_reporting.ReportYear:
+    if bench.report_year is None:
+        raise CommandError("An annual report operation ran without its year.")
+    return bench.report_year
+
+
+def _dashboard(bench: Bench) -> Any:
+    return bench.manager.get(reverse("reporting-dashboard"), {"year": _report_year(bench).year})
 
 
 def _my_cases(bench: Bench) -> Any:
@@ -354,6 +368,30 @@ OPERATIONS: tuple[Operation, ...] = (
         aftercare="notice file",
         long=True,
     ),
+    # The annual report on a year of as many cases as the bench holds (demo/bench_reporting.py): all its
+    # figures, the manager's dashboard (queries must not grow with the cases), and the PDF.
+    Operation(
+        "annual figures of a year of all cases",
+        lambda b: bench_reporting.figures_of(_report_year(b)),
+        status=None,
+        check=lambda b, figures: bench_reporting.counts_every_case(_report_year(b), figures),
+        items=lambda figures: len(figures.tables),
+        unit="tables",
+        reporting="year",
+    ),
+    Operation(
+        "figures dashboard of that year", _dashboard, reporting="year", needs_url="reporting-dashboard"
+    ),
+    Operation(
+        "annual report PDF of that year (figures and PDF)",
+        lambda b: bench_reporting.report_pdf_of(_report_year(b)),
+        status=None,
+        check=lambda b, result: "" if result[0].startswith(b"%PDF") else "not a PDF",
+        items=lambda result: result[1],
+        unit="pages",
+        reporting="year",
+        long=True,
+    ),
     # Last, so that it also verifies the records every operation before it wrote.
     Operation(
         "audit chain verify",
@@ -434,16 +472,24 @@ class Command(BaseCommand):
         with _quiet_requests():
             setups = groupby(
                 operations,
-                key=lambda operation: (operation.waiting_list, operation.procesregie, operation.aftercare),
+                key=lambda operation: (
+                    operation.waiting_list,
+                    operation.procesregie,
+                    operation.aftercare,
+                    operation.reporting,
+                ),
             )
-            for (waiting_key, procesregie_key, aftercare_key), group in setups:
+            for (waiting_key, procesregie_key, aftercare_key, reporting_key), group in setups:
                 with (
                     _waiting_list(waiting_key, seed=options["seed"]) as waiting,
                     _procesregie(procesregie_key, bench, seed=options["seed"]) as procesregie,
                     _aftercare(aftercare_key, cases=cases, seed=options["seed"]) as notices,
+                    _reporting(reporting_key, cases=cases, seed=options["seed"]) as report_year,
                 ):
                     for operation in group:
-                        measured = replace(bench, waiting=waiting, notices=notices, **procesregie)
+                        measured = replace(
+                            bench, waiting=waiting, notices=notices, report_year=report_year, **procesregie
+                        )
                         self._measure(operation, measured, options)
 
     def _measure(self, operation: Operation, bench: Bench, options: dict[str, Any]) -> None:
@@ -570,6 +616,18 @@ def _aftercare(key: str | None, *, cases: int, seed: int) -> Iterator[bench_afte
             yield notices
     finally:
         connection.queries_log = log
+
+
+@contextmanager
+def _reporting(key: str | None, *, cases: int, seed: int) -> Iterator[bench_reporting.ReportYear | None]:
+    """The generated year an annual report operation reads (none without a key)."""
+    if key is None:
+        yield None
+        return
+    if key != "year":
+        raise CommandError(f"Unknown annual report data {key!r}.")
+    with bench_reporting.report_year(cases=cases, seed=seed) as year:
+        yield year
 
 
 def _selected(only: list[str] | None) -> list[Operation]:
