@@ -62,8 +62,17 @@ def log_in(page, username: str, password: str) -> None:  # type: ignore[no-untyp
     """Through both login steps: the password, then the code of the user's authenticator app (given one
     here if he has none, so that the login asks for a code instead of linking an app)."""
     device = authenticator(User.objects.get(username=username))
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
     page.goto("/inloggen/")
-    page.get_by_label("Gebruikersnaam").fill(username)
+    name = page.get_by_label("Gebruikersnaam")
+    try:
+        name.wait_for(timeout=5_000)
+    except PlaywrightTimeoutError:
+        # Seen once in a few hundred runs on PostgreSQL: the login page never showed its form after the
+        # cookies of the previous user were cleared; loading it again brings it.
+        page.goto("/inloggen/")
+    name.fill(username)
     page.get_by_label("Wachtwoord").fill(password)
     page.get_by_role("button", name="Inloggen").click()
     code = page.get_by_label("Code")
