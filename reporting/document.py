@@ -27,7 +27,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from reporting.figures import GENERAL_RULES, Figures, Period, Table
+from reporting.figures import GENERAL_RULES, Figures, Table
 
 FORMAT = 1
 
@@ -78,12 +78,3 @@ def document_table(document: dict[str, Any], key: str) -> dict[str, Any]:
         if table["key"] == key:
             return table
     raise KeyError(key)
-
-
-def document_period(document: dict[str, Any]) -> Period:
-    import datetime
-
-    return Period(
-        datetime.date.fromisoformat(document["period"]["first"]),
-        datetime.date.fromisoformat(document["period"]["last"]),
-    )

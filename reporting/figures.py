@@ -155,7 +155,10 @@ def percent(part: int, whole: int) -> int | None:
 
 
 def count(records: Iterable[CaseRecord]) -> Cell:
-    ids = frozenset(record.id for record in records)
+    return count_of_ids(frozenset(record.id for record in records))
+
+
+def count_of_ids(ids: frozenset[int]) -> Cell:
     return Cell(len(ids), ids)
 
 
@@ -676,37 +679,20 @@ def _aftercare(period: Period) -> Table:
         available=AftercareFile.objects.exists(),
         unavailable_reason=_("Not yet available: there are no aftercare records yet."),
     )
-    for row in figures.municipalities:
-        table.rows.append(
-            Row(
-                row.code,
-                row.name,
-                {
-                    "inflow": Cell(row.inflow, frozenset(row.inflow_case_ids)),
-                    "active": Cell(row.active, frozenset(row.active_case_ids)),
-                    "refused": Cell(row.no_aftercare_wanted, frozenset(row.refused_case_ids)),
-                },
-            )
-        )
-    table.rows.append(
-        Row(
-            "total",
-            _("Total"),
-            {
-                "inflow": Cell(
-                    figures.inflow, frozenset().union(*(r.inflow_case_ids for r in figures.municipalities))
-                ),
-                "active": Cell(
-                    figures.active, frozenset().union(*(r.active_case_ids for r in figures.municipalities))
-                ),
-                "refused": Cell(
-                    figures.no_aftercare_wanted,
-                    frozenset().union(*(r.refused_case_ids for r in figures.municipalities)),
-                ),
-            },
-            True,
-        )
+    # (column, count attribute, case ids attribute) of aftercare.figures.MunicipalityFigures
+    columns = (
+        ("inflow", "inflow", "inflow_case_ids"),
+        ("active", "active", "active_case_ids"),
+        ("refused", "no_aftercare_wanted", "refused_case_ids"),
     )
+    for row in figures.municipalities:
+        cells = {key: Cell(getattr(row, value), frozenset(getattr(row, ids))) for key, value, ids in columns}
+        table.rows.append(Row(row.code, row.name, cells))
+    totals = {
+        key: count_of_ids(frozenset().union(*(getattr(row, ids) for row in figures.municipalities)))
+        for key, _value, ids in columns
+    }
+    table.rows.append(Row("total", _("Total"), totals, True))
     return table
 
 

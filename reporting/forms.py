@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django import forms
@@ -11,17 +10,10 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.forms import DateInput
 from reporting.figures import Period
+from reporting.services import FIRST_YEAR
 from zvhd.forms import NLDSFormMixin
-
-FIRST_YEAR = 2000
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def format_value(self, value: Any) -> str | None:
-        return value.isoformat() if isinstance(value, datetime.date) else value
 
 
 def default_year() -> int:
